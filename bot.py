@@ -1,0 +1,93 @@
+"""Second Opinion Companion: settings -> Application -> handlers -> run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from dotenv import load_dotenv
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+import handlers
+from handlers.turn import SERVICES_KEY, Services, services
+from settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError, configure_logging, load_settings
+from storage import TinyDBCaseRepository
+from storage.repository import CaseRepository
+from templates import Renderer
+
+log = logging.getLogger("bot")
+
+# Shown in Telegram's menu, in this order. Descriptions live in templates/<locale>/strings.toml.
+COMMANDS = ("start", "menu", "progress", "specialist", "records", "insurance", "questions", "help", "cancel")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings,
+    repo: CaseRepository,
+    clock: Callable[[], datetime] = utc_now,
+) -> Application:  # type: ignore[type-arg]
+    """The whole bot, ready to run: the same code path for Telegram, a local server and the tests."""
+    assert settings.token is not None
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.bot_url)
+        .base_file_url(settings.file_url)
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        # Retry a 429 a few times instead of failing the reply (PTB's default is no retry at all).
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_announce)
+        .build()
+    )
+    app.bot_data[SERVICES_KEY] = Services(repo, Renderer(), clock, settings.timezone)
+    handlers.register(app)
+    return app
+
+
+async def _announce(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the command list and descriptions with Telegram. Failing here must not stop the bot."""
+    renderer = services(app).renderer
+    commands = [BotCommand(name, renderer.label(f"commands/{name}")) for name in COMMANDS]
+    try:
+        await app.bot.set_my_commands(commands)
+        await app.bot.set_my_description(renderer.label("about/description"))
+        await app.bot.set_my_short_description(renderer.label("about/short"))
+    except TelegramError as error:
+        log.warning("could not register commands with Telegram: %s", type(error).__name__)
+
+
+def main() -> int:
+    load_dotenv()  # a .env file fills in what the environment does not set
+    try:
+        settings = load_settings(os.environ)
+    except SettingsError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    if settings.token is None:
+        print(HOW_TO_GET_A_TOKEN, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    repo = TinyDBCaseRepository(settings.data_dir)
+    try:
+        app = build_application(settings, repo)
+        log.info("starting; Bot API at %s, data in %s", settings.api_url, settings.data_dir)
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        repo.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

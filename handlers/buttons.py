@@ -1,0 +1,116 @@
+"""Every inline button lands here: decode, check who may do this, act, save, show the new screen.
+
+The routes table is the whole button surface of the bot. A route that changes the case needs an editor;
+the others need a member. Nothing in the callback data is trusted beyond its shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Update
+from telegram.ext import ContextTypes
+
+from handlers import insurance, menu, onboarding, prompting, questions, records, specialist
+from handlers.callbacks import Action, Button, InvalidButton, decode
+from handlers.reply import edit_screen
+from handlers.turn import Screen, Turn, services
+from journey import cases, prompts
+from journey.access import require_editor, require_member
+from journey.errors import JourneyError
+from journey.ids import id_from
+
+log = logging.getLogger(__name__)
+
+A = Action
+
+
+@dataclass(frozen=True)
+class Route:
+    show: Callable[[Turn, Button], Screen]
+    edits: bool = False  # changes the case: editors only, and the case is saved
+    keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
+
+
+ROUTES: dict[Action, Route] = {
+    A.MENU: Route(menu.show_menu),
+    A.PROGRESS: Route(menu.show_progress),
+    A.HELP: Route(menu.show_help),
+    A.SKIP: Route(prompting.on_skip, edits=True, keeps_prompt=True),
+    A.CANCEL: Route(prompting.on_cancel),
+    A.REASON: Route(onboarding.on_reason, edits=True),
+    A.REASONS_DONE: Route(onboarding.show_urgency),
+    A.URGENCY: Route(onboarding.on_urgency, edits=True),
+    A.SPECIALIST: Route(specialist.show_specialist),
+    A.KINDS: Route(specialist.show_kinds),
+    A.TOGGLE_KIND: Route(specialist.on_toggle_kind, edits=True),
+    A.WHERE: Route(specialist.show_where),
+    A.ADD_CANDIDATE: Route(specialist.on_add_candidate, edits=True),
+    A.CANDIDATE: Route(specialist.show_candidate),
+    A.CANDIDATE_STATUS: Route(specialist.on_candidate_status, edits=True),
+    A.REMOVE_CANDIDATE: Route(specialist.on_remove, edits=True),
+    A.REMOVE_CANDIDATE_YES: Route(specialist.on_remove_yes, edits=True),
+    A.RECORDS: Route(records.show_records),
+    A.RECORD: Route(records.show_record),
+    A.RECORD_STATUS: Route(records.on_record_status, edits=True),
+    A.RECORD_FILE: Route(records.on_record_file, edits=True),
+    A.ATTACH_PENDING: Route(records.on_attach_pending, edits=True, keeps_prompt=True),
+    A.INSURANCE: Route(insurance.show_insurance),
+    A.INSURANCE_QUESTION: Route(insurance.show_question),
+    A.INSURANCE_ANSWER: Route(insurance.on_answer, edits=True),
+    A.EXPECTED_COST: Route(insurance.on_expected_cost, edits=True),
+    A.LOG_CALL: Route(insurance.on_log_call, edits=True),
+    A.CALLS: Route(insurance.show_calls),
+    A.OUTCOME: Route(insurance.show_outcome),
+    A.SET_OUTCOME: Route(insurance.on_set_outcome, edits=True),
+    A.QUESTIONS: Route(questions.show_questions),
+    A.THEME: Route(questions.show_theme),
+    A.TOGGLE_BANK: Route(questions.on_toggle_bank, edits=True),
+    A.MY_LIST: Route(questions.show_list),
+    A.OWN_QUESTION: Route(questions.on_own_question, edits=True),
+    A.TOGGLE_TOP: Route(questions.on_toggle_top, edits=True),
+    A.REMOVE_QUESTION: Route(questions.on_remove, edits=True),
+}
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle a button press. Bad or forbidden presses get a short alert and change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    s = services(context)
+    renderer = s.renderer
+    try:
+        button = decode(query.data)
+        route = ROUTES[button.action]
+        case = s.repo.load_case(button.case_id)
+        member = (require_editor if route.edits else require_member)(case, query.from_user.id)
+        assert case is not None  # require_member refuses a missing case
+        if cases.is_repeat(member, update.update_id):
+            await query.answer()
+            return
+        now = s.now()
+        turn = Turn(s, case, query.from_user.id, now, new_id=id_from("cb", query.id))
+        left = False if route.keeps_prompt else prompts.leave(case, turn.user_id)
+        screen = route.show(turn, button)
+    except InvalidButton:
+        log.info("refused a malformed or stale button")
+        await _alert(query, renderer.render("errors/stale_button"))
+        return
+    except JourneyError as refused:
+        log.info("refused a button: %s", type(refused).__name__)
+        await _alert(query, renderer.render(refused.key, **refused.details))
+        return
+    if route.edits or left:
+        cases.remember_update(member, update.update_id)
+        case.updated_at = now
+        s.repo.save_case(case)
+    await query.answer()
+    await edit_screen(query, screen)
+
+
+async def _alert(query: CallbackQuery, text: str) -> None:
+    # Alerts are plain text: strip nothing, the templates for alerts carry no tags.
+    await query.answer(text, show_alert=True)

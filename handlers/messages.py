@@ -1,0 +1,122 @@
+"""Typed text and files: answers to the pending question, or a kind word about what we expected."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from handlers import prompting, records
+from handlers.asking import show_prompt
+from handlers.callbacks import Action
+from handlers.reply import send_screen
+from handlers.turn import Screen, Turn, services
+from journey import cases, prompts
+from journey.access import require_editor
+from journey.errors import JourneyError
+from journey.ids import id_from
+from journey.models import Attachment, AttachmentKind, Case, Prompt
+
+log = logging.getLogger(__name__)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply typed text to the pending question; bad text gets a reason and the question again."""
+    turn, message = _turn(update, context)
+    if turn is None or message is None or message.text is None:
+        await _no_case(message, context)
+        return
+    pending = None
+    try:
+        member = require_editor(turn.case, turn.user_id)
+        if cases.is_repeat(member, update.update_id):
+            return
+        pending = member.prompt
+        step = prompts.answer(turn.case, turn.user_id, message.text, turn.new_id, turn.today)
+    except prompts.NothingPending:
+        await send_screen(message, _not_expected(turn))
+        return
+    except JourneyError as refused:
+        log.info("refused typed text: %s", type(refused).__name__)
+        await send_screen(message, _refusal(turn, refused, pending))
+        return
+    _save(turn, update.update_id)
+    await send_screen(message, prompting.after(turn, step))
+
+
+async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo or document: attach it where we asked for one, or ask which record it is."""
+    turn, message = _turn(update, context)
+    if turn is None or message is None:
+        await _no_case(message, context)
+        return
+    attachment = _attachment(message, turn)
+    if attachment is None:
+        return
+    try:
+        member = require_editor(turn.case, turn.user_id)
+        if cases.is_repeat(member, update.update_id):
+            return
+        kind = prompts.receive_file(turn.case, turn.user_id, attachment)
+    except JourneyError as refused:
+        await message.reply_text(turn.render(refused.key, **refused.details))
+        return
+    _save(turn, update.update_id)
+    screen = records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
+    await send_screen(message, screen)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice notes, locations...: say what we can read."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(services(context).renderer.render("errors/not_understood"))
+
+
+def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn | None, Message | None]:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None, None
+    s = services(context)
+    case: Case | None = s.repo.case_for_chat(message.chat_id)
+    if case is None:
+        return None, message
+    return Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id)), message
+
+
+async def _no_case(message: Message | None, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if message is not None:
+        await message.reply_text(services(context).renderer.render("errors/no_case"))
+
+
+def _save(turn: Turn, update_id: int) -> None:
+    member = require_editor(turn.case, turn.user_id)
+    cases.remember_update(member, update_id)
+    turn.case.updated_at = turn.now
+    turn.services.repo.save_case(turn.case)
+
+
+def _attachment(message: Message, turn: Turn) -> Attachment | None:
+    if message.photo:
+        best = message.photo[-1]  # the largest size Telegram made
+        return Attachment(best.file_id, best.file_unique_id, AttachmentKind.PHOTO, None, turn.now)
+    if message.document is not None:
+        doc = message.document
+        return Attachment(doc.file_id, doc.file_unique_id, AttachmentKind.DOCUMENT, doc.file_name, turn.now)
+    return None
+
+
+def _not_expected(turn: Turn) -> Screen:
+    return Screen(
+        turn.render("errors/nothing_pending"),
+        ((turn.button(turn.label("menu"), Action.MENU),),),
+    )
+
+
+def _refusal(turn: Turn, refused: JourneyError, pending: Prompt | None) -> Screen:
+    """The reason, then the same question again so the user can simply try once more."""
+    reason = turn.render(refused.key, **refused.details)
+    if pending is None:
+        return Screen(reason)
+    screen = show_prompt(turn, pending)
+    return Screen(reason + "\n\n" + screen.text, screen.rows)

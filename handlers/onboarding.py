@@ -1,0 +1,48 @@
+"""The optional first questions: who the patient is, the diagnosis, why a second opinion, urgency."""
+
+from __future__ import annotations
+
+from handlers import menu
+from handlers.callbacks import Action, Button
+from handlers.turn import Screen, Turn, parse
+from journey import cases
+from journey.models import Reason, Urgency
+
+NO_ANSWER = "none"
+
+
+def show_reasons(turn: Turn, _: Button | None = None) -> Screen:
+    chosen = turn.case.profile.reasons
+    rows = [
+        [
+            turn.button(
+                turn.label(
+                    "toggle", on=reason in chosen, text=turn.services.renderer.content.reasons[reason].label
+                ),
+                Action.REASON,
+                reason.value,
+            )
+        ]
+        for reason in Reason
+    ]
+    rows.append([turn.button(turn.label("done"), Action.REASONS_DONE)])
+    return turn.screen("onboarding/reasons", rows)
+
+
+def on_reason(turn: Turn, button: Button) -> Screen:
+    cases.toggle_reason(turn.case, parse(Reason, button.arg(0)))
+    return show_reasons(turn)
+
+
+def show_urgency(turn: Turn, _: Button | None = None) -> Screen:
+    rows = [[turn.button(turn.label(f"urgency_{u.value}"), Action.URGENCY, u.value)] for u in Urgency]
+    rows.append([turn.button(turn.label("skip"), Action.URGENCY, NO_ANSWER)])
+    return turn.screen("onboarding/urgency", rows)
+
+
+def on_urgency(turn: Turn, button: Button) -> Screen:
+    value = button.arg(0)
+    urgency = None if value == NO_ANSWER else parse(Urgency, value)
+    cases.set_urgency(turn.case, urgency)
+    screen = menu.show_menu(turn)
+    return Screen(turn.render("onboarding/done") + "\n\n" + screen.text, screen.rows)

@@ -1,0 +1,123 @@
+"""What one update works with: the services, the loaded case, who acts, and the time.
+
+Handlers build a `Turn`, call journey functions on `turn.case`, and return a `Screen` (text and buttons)
+that the edge sends or edits into the chat.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Generic, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application, CallbackContext
+
+from handlers.callbacks import Action, InvalidButton, encode
+from journey.models import Case
+from storage.repository import CaseRepository
+from templates import Renderer
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything handlers need, built once in bot.py and kept in `application.bot_data`."""
+
+    repo: CaseRepository
+    renderer: Renderer
+    clock: Callable[[], datetime]
+    zone: tzinfo
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+
+SERVICES_KEY = "services"
+
+
+def services(source: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
+    """The Services of the running application, from a handler's context or the application itself."""
+    app = source if isinstance(source, Application) else source.application
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
+
+    def markup(self) -> InlineKeyboardMarkup | None:
+        return InlineKeyboardMarkup(self.rows) if self.rows else None
+
+
+@dataclass
+class Turn:
+    services: Services
+    case: Case
+    user_id: int
+    now: datetime
+    new_id: str  # a stable id for anything this update adds (same update -> same id)
+    rows: list[list[InlineKeyboardButton]] = field(default_factory=list)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.services.zone).date()
+
+    def render(self, name: str, **context: object) -> str:
+        return self.services.renderer.render(name, case=self.case, **context)
+
+    def label(self, key: str, **context: object) -> str:
+        return self.services.renderer.label(key, **context)
+
+    def button(self, label: str, action: Action, *args: str | int) -> InlineKeyboardButton:
+        """A button with a ready label (use `label()` for one from the strings)."""
+        return InlineKeyboardButton(label, callback_data=encode(action, self.case.id, *args))
+
+    def screen(self, name: str, rows: Sequence[Sequence[InlineKeyboardButton]], **context: object) -> Screen:
+        return Screen(self.render(name, **context), tuple(tuple(r) for r in rows if r))
+
+
+def parse(kind: type[E], value: str) -> E:
+    """An enum member from button data; anything else means the button was forged or is stale."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidButton() from None
+
+
+PAGE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    count: int
+    start: int  # index of the first item, for numbering
+
+
+def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
+    count = max(1, -(-len(items) // size))
+    number = min(max(page, 0), count - 1)
+    start = number * size
+    return Page(list(items[start : start + size]), number, count, start)
+
+
+def page_row(turn: Turn, page: Page[T], action: Action, *prefix: str) -> list[InlineKeyboardButton]:
+    """Previous and Next buttons, only where there is somewhere to go."""
+    row = []
+    if page.number > 0:
+        row.append(turn.button(turn.label("prev"), action, *prefix, page.number - 1))
+    if page.number < page.count - 1:
+        row.append(turn.button(turn.label("next"), action, *prefix, page.number + 1))
+    return row

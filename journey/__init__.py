@@ -1,0 +1,1 @@
+"""The domain in plain Python: no telegram, no tinydb, no files. Tested directly."""

@@ -1,0 +1,52 @@
+"""Starting a case and the optional onboarding questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from journey.models import Case, Member, Reason, Role, Urgency
+from journey.text import LONG, SHORT, clean
+
+# Telegram may re-deliver an update; remembering this many per member is plenty to spot a repeat.
+RECENT_UPDATES_KEPT = 20
+
+
+def start_case(case_id: str, owner_id: int, now: datetime) -> Case:
+    return Case(
+        id=case_id,
+        created_at=now,
+        updated_at=now,
+        members=[Member(user_id=owner_id, role=Role.OWNER)],
+    )
+
+
+def is_repeat(member: Member, update_id: int) -> bool:
+    """True if this update was applied already (a re-delivery after a crash)."""
+    return update_id in member.recent_updates
+
+
+def remember_update(member: Member, update_id: int) -> None:
+    member.recent_updates = [*member.recent_updates, update_id][-RECENT_UPDATES_KEPT:]
+
+
+def set_patient_name(case: Case, text: str) -> None:
+    case.profile.patient_name = clean(text, SHORT)
+
+
+def set_diagnosis(case: Case, text: str) -> None:
+    case.profile.diagnosis = clean(text, LONG)
+
+
+def toggle_reason(case: Case, reason: Reason) -> None:
+    reasons = case.profile.reasons
+    if reason in reasons:
+        reasons.remove(reason)
+    else:
+        # Keep the order of the Reason enum so the list reads the same every time.
+        case.profile.reasons = [r for r in Reason if r in reasons or r is reason]
+
+
+def set_urgency(case: Case, urgency: Urgency | None) -> None:
+    """Record the answer (None: skipped) and finish onboarding."""
+    case.profile.urgency = urgency
+    case.profile.onboarded = True

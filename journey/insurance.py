@@ -1,0 +1,62 @@
+"""Step 3: the questions to settle with the insurer, a log of calls and the outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from journey.errors import Gone, TooManyItems
+from journey.models import Answer, CallLog, Case, InsuranceOutcome, InsuranceQuestion
+from journey.text import LONG, SHORT, clean
+
+MAX_CALLS = 50
+
+
+def answer(case: Case, question: InsuranceQuestion, value: Answer) -> None:
+    case.insurance.answers[question] = value
+
+
+def set_expected_cost(case: Case, text: str) -> None:
+    case.insurance.expected_cost = clean(text, SHORT)
+
+
+def set_outcome(case: Case, outcome: InsuranceOutcome) -> None:
+    case.insurance.outcome = outcome
+
+
+def find_call(case: Case, call_id: str) -> CallLog:
+    for call in case.insurance.calls:
+        if call.id == call_id:
+            return call
+    raise Gone()
+
+
+def start_call(case: Case, call_id: str, on: date, who: str | None = None) -> CallLog:
+    """Open a new call log entry dated `on`; the same id twice returns the first one."""
+    for call in case.insurance.calls:
+        if call.id == call_id:
+            return call
+    if len(case.insurance.calls) >= MAX_CALLS:
+        raise TooManyItems(limit=MAX_CALLS)
+    call = CallLog(id=call_id, on=on, who=clean(who, SHORT) if who is not None else None)
+    case.insurance.calls.append(call)
+    return call
+
+
+def set_call_who(case: Case, call_id: str, text: str) -> None:
+    find_call(case, call_id).who = clean(text, SHORT)
+
+
+def set_call_reference(case: Case, call_id: str, text: str) -> None:
+    find_call(case, call_id).reference = clean(text, SHORT)
+
+
+def set_call_notes(case: Case, call_id: str, text: str) -> None:
+    find_call(case, call_id).notes = clean(text, LONG)
+
+
+def remove_call(case: Case, call_id: str) -> None:
+    case.insurance.calls.remove(find_call(case, call_id))
+
+
+def unanswered(case: Case) -> list[InsuranceQuestion]:
+    return [q for q in InsuranceQuestion if q not in case.insurance.answers]

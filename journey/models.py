@@ -1,0 +1,280 @@
+"""The case and everything in it, as plain dataclasses.
+
+A *case* is one person's second-opinion journey. It holds the four steps, the optional profile from
+onboarding and its members (for now only the owner; caregivers join in a later issue). What the bot is
+waiting for from a member (a typed answer) is kept on the member, inside the case, so that the change and
+the bot's next question are saved in one atomic write and survive a restart together.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class StepId(enum.StrEnum):
+    SPECIALIST = "specialist"
+    RECORDS = "records"
+    INSURANCE = "insurance"
+    QUESTIONS = "questions"
+
+
+class StepStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+# --- onboarding profile -------------------------------------------------------------------------
+
+
+class Reason(enum.StrEnum):
+    """Why the person wants a second opinion (the reasons the source articles give)."""
+
+    RARE_OR_UNCLEAR = "rare"
+    CONFLICTING_ADVICE = "conflict"
+    MAJOR_TREATMENT = "major"
+    SEVERAL_OPTIONS = "options"
+    LITTLE_EXPERIENCE = "experience"
+    NOT_COMFORTABLE = "comfort"
+
+
+class Urgency(enum.StrEnum):
+    """Did the oncologist say treatment must start soon?"""
+
+    SOON = "soon"
+    NOT_SOON = "not_soon"
+    UNSURE = "unsure"
+
+
+@dataclass
+class Profile:
+    patient_name: str | None = None
+    diagnosis: str | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    urgency: Urgency | None = None
+    onboarded: bool = False
+
+    @property
+    def time_sensitive(self) -> bool:
+        return self.urgency is Urgency.SOON
+
+
+# --- step 1: specialist ---------------------------------------------------------------------------
+
+
+class SpecialistKind(enum.StrEnum):
+    MEDICAL = "medical"
+    SURGICAL = "surgical"
+    RADIATION = "radiation"
+    PATHOLOGY = "pathology"
+    OTHER = "other"
+
+
+class CandidateStatus(enum.StrEnum):
+    TO_CONTACT = "to_contact"
+    CONTACTED = "contacted"
+    REFERRAL_NEEDED = "referral"
+    BOOKED = "booked"
+    DECLINED = "declined"
+
+
+@dataclass
+class Candidate:
+    id: str
+    name: str
+    institution: str | None = None
+    contact: str | None = None
+    notes: str | None = None
+    status: CandidateStatus = CandidateStatus.TO_CONTACT
+
+
+@dataclass
+class SpecialistStep:
+    needed: list[SpecialistKind] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+# --- step 2: records ------------------------------------------------------------------------------
+
+
+class RecordKind(enum.StrEnum):
+    """The records checklist, in the order the bot shows it."""
+
+    PATHOLOGY_REPORT = "path_report"
+    PATHOLOGY_SLIDES = "path_slides"
+    IMAGING_REPORTS = "img_reports"
+    IMAGING_FILES = "img_files"
+    BIOPSY = "biopsy"
+    LABS = "labs"
+    OPERATIVE_NOTES = "op_notes"
+    TREATMENT_SUMMARY = "treatment"
+    STAGING = "staging"
+    BIOMARKERS = "biomarkers"
+    MEDICATIONS = "medications"
+    REFERRAL_LETTER = "referral"
+
+
+class RecordStatus(enum.StrEnum):
+    """Where a record is on its way to the second-opinion office, in order."""
+
+    NOT_NEEDED = "not_needed"
+    TO_REQUEST = "to_request"
+    REQUESTED = "requested"
+    RECEIVED = "received"
+    SENT = "sent"
+    ARRIVED = "arrived"
+
+
+class AttachmentKind(enum.StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+@dataclass
+class Attachment:
+    """A photo or PDF the user sent. We keep Telegram's file_id, never the file itself."""
+
+    file_id: str
+    file_unique_id: str
+    kind: AttachmentKind
+    file_name: str | None
+    added_at: datetime
+
+
+@dataclass
+class RecordItem:
+    kind: RecordKind
+    status: RecordStatus = RecordStatus.TO_REQUEST
+    requested_from: str | None = None
+    requested_on: date | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class RecordsStep:
+    items: list[RecordItem] = field(default_factory=lambda: [RecordItem(k) for k in RecordKind])
+
+
+# --- step 3: insurance ----------------------------------------------------------------------------
+
+
+class InsuranceQuestion(enum.StrEnum):
+    """Yes/no questions to settle with the insurer. Expected cost is typed, so it lives apart."""
+
+    COVERED = "covered"
+    REFERRAL = "referral"
+    PRIOR_AUTH = "prior_auth"
+    IN_NETWORK = "in_network"
+    REMOTE_REVIEW = "remote"
+
+
+class Answer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+class InsuranceOutcome(enum.StrEnum):
+    COVERED = "covered"
+    PARTLY = "partly"
+    NOT_COVERED = "not_covered"
+    SELF_PAY = "self_pay"
+
+
+@dataclass
+class CallLog:
+    id: str
+    on: date
+    who: str | None = None
+    reference: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class InsuranceStep:
+    answers: dict[InsuranceQuestion, Answer] = field(default_factory=dict)
+    expected_cost: str | None = None
+    calls: list[CallLog] = field(default_factory=list)
+    outcome: InsuranceOutcome | None = None
+
+
+# --- step 4: questions ----------------------------------------------------------------------------
+
+
+@dataclass
+class ChosenQuestion:
+    """A question on the user's list: from the bank (bank_id) or typed by the user (text)."""
+
+    id: str
+    bank_id: str | None = None
+    text: str | None = None
+    top: bool = False
+
+
+@dataclass
+class QuestionsStep:
+    chosen: list[ChosenQuestion] = field(default_factory=list)
+
+
+# --- members and what the bot waits for ------------------------------------------------------------
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+class PromptKind(enum.StrEnum):
+    """A typed answer the bot is waiting for. `target` on the Prompt says which item it is about."""
+
+    PATIENT_NAME = "patient_name"
+    DIAGNOSIS = "diagnosis"
+    CANDIDATE_NAME = "cand_name"
+    CANDIDATE_INSTITUTION = "cand_inst"
+    CANDIDATE_CONTACT = "cand_contact"
+    CANDIDATE_NOTES = "cand_notes"
+    RECORD_REQUESTED_FROM = "rec_from"
+    RECORD_FILE = "rec_file"
+    CALL_WHO = "call_who"
+    CALL_REFERENCE = "call_ref"
+    CALL_NOTES = "call_notes"
+    EXPECTED_COST = "cost"
+    OWN_QUESTION = "own_question"
+
+
+@dataclass
+class Prompt:
+    kind: PromptKind
+    target: str | None = None
+
+
+@dataclass
+class Member:
+    user_id: int
+    role: Role
+    prompt: Prompt | None = None
+    # A file sent before the user said which record it belongs to.
+    pending_file: Attachment | None = None
+    # Telegram may deliver an update twice after a crash; the last few ids we applied, to skip repeats.
+    # (Not a high-water mark: Telegram may restart update ids at a random value after a quiet week.)
+    recent_updates: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Case:
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    members: list[Member]
+    profile: Profile = field(default_factory=Profile)
+    specialist: SpecialistStep = field(default_factory=SpecialistStep)
+    records: RecordsStep = field(default_factory=RecordsStep)
+    insurance: InsuranceStep = field(default_factory=InsuranceStep)
+    questions: QuestionsStep = field(default_factory=QuestionsStep)
+
+    @property
+    def owner_id(self) -> int:
+        return next(m.user_id for m in self.members if m.role is Role.OWNER)

@@ -1,0 +1,205 @@
+"""Typed answers: what the bot is waiting for, what an answer changes, and what it asks next.
+
+A prompt is kept on the member inside the case, so the answer and the next question are saved in the
+same write. Some prompts come in a chain (a doctor's name, then the place, then a phone or link...);
+every link after the first can be skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from journey import cases, insurance, questions, records, specialist
+from journey.access import require_editor, require_member
+from journey.errors import Gone, JourneyError
+from journey.models import Attachment, Case, Prompt, PromptKind, RecordKind
+
+K = PromptKind
+
+# What comes after each prompt; prompts not listed end their chain.
+NEXT: dict[PromptKind, PromptKind] = {
+    K.PATIENT_NAME: K.DIAGNOSIS,
+    K.CANDIDATE_NAME: K.CANDIDATE_INSTITUTION,
+    K.CANDIDATE_INSTITUTION: K.CANDIDATE_CONTACT,
+    K.CANDIDATE_CONTACT: K.CANDIDATE_NOTES,
+    K.CALL_WHO: K.CALL_REFERENCE,
+    K.CALL_REFERENCE: K.CALL_NOTES,
+}
+
+# Prompts that cannot be skipped: without the answer there is nothing to save (Cancel still works).
+REQUIRED = frozenset({K.CANDIDATE_NAME, K.OWN_QUESTION, K.RECORD_FILE})
+
+
+class ExpectedFile(JourneyError):
+    key = "errors/expected_file"
+
+
+class NothingPending(JourneyError):
+    key = "errors/nothing_pending"
+
+
+@dataclass(frozen=True)
+class PromptStep:
+    """The prompt just answered (or skipped) and the one now waiting, if any."""
+
+    answered: Prompt
+    next: Prompt | None
+
+
+def ask(case: Case, user_id: int, kind: PromptKind, target: str | None = None) -> Prompt:
+    prompt = Prompt(kind=kind, target=target)
+    require_editor(case, user_id).prompt = prompt
+    return prompt
+
+
+def pending(case: Case, user_id: int) -> Prompt | None:
+    return require_editor(case, user_id).prompt
+
+
+def leave(case: Case, user_id: int) -> bool:
+    """Forget what we were waiting for, and any file not yet placed (the user went elsewhere).
+
+    Returns True if there was something to forget (so the case needs saving).
+    """
+    member = require_member(case, user_id)
+    had = member.prompt is not None or member.pending_file is not None
+    member.prompt, member.pending_file = None, None
+    return had
+
+
+def answer(case: Case, user_id: int, text: str, new_id: str, today: date) -> PromptStep:
+    """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
+    prompt = _pending_or_raise(case, user_id)
+    if prompt.kind is K.RECORD_FILE:
+        raise ExpectedFile()
+    target = _APPLY[prompt.kind](case, prompt.target, text, new_id, today)
+    return _advance(case, user_id, prompt, target)
+
+
+def skip(case: Case, user_id: int, new_id: str, today: date) -> PromptStep:
+    """Move past an optional prompt without an answer."""
+    prompt = _pending_or_raise(case, user_id)
+    if prompt.kind in REQUIRED:
+        raise Gone()
+    target = prompt.target
+    if prompt.kind is K.CALL_WHO:  # the call exists once the user goes past its first question
+        target = insurance.start_call(case, new_id, today).id
+    return _advance(case, user_id, prompt, target)
+
+
+def receive_file(case: Case, user_id: int, attachment: Attachment) -> RecordKind | None:
+    """A photo or PDF arrived. Attach it if we asked for one; else hold it until the user says where."""
+    member = require_editor(case, user_id)
+    prompt = member.prompt
+    if prompt is not None and prompt.kind is K.RECORD_FILE and prompt.target is not None:
+        kind = RecordKind(prompt.target)
+        records.attach(case, kind, attachment)
+        member.prompt = None
+        return kind
+    member.prompt = None
+    member.pending_file = attachment
+    return None
+
+
+def attach_pending(case: Case, user_id: int, kind: RecordKind) -> None:
+    member = require_editor(case, user_id)
+    if member.pending_file is None:
+        raise NothingPending()
+    records.attach(case, kind, member.pending_file)
+    member.pending_file = None
+
+
+def _pending_or_raise(case: Case, user_id: int) -> Prompt:
+    prompt = pending(case, user_id)
+    if prompt is None:
+        raise NothingPending()
+    return prompt
+
+
+def _advance(case: Case, user_id: int, prompt: Prompt, target: str | None) -> PromptStep:
+    member = require_editor(case, user_id)
+    following = NEXT.get(prompt.kind)
+    member.prompt = Prompt(following, target) if following else None
+    return PromptStep(answered=Prompt(prompt.kind, target), next=member.prompt)
+
+
+# Each applier takes (case, target, text, new_id, today) and returns the target for the next prompt.
+Applier = Callable[[Case, str | None, str, str, date], str | None]
+
+
+def _need(target: str | None) -> str:
+    if target is None:
+        raise Gone()
+    return target
+
+
+def _patient_name(case: Case, target: str | None, text: str, new_id: str, today: date) -> None:
+    cases.set_patient_name(case, text)
+
+
+def _diagnosis(case: Case, target: str | None, text: str, new_id: str, today: date) -> None:
+    cases.set_diagnosis(case, text)
+
+
+def _candidate_name(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    return specialist.add_candidate(case, new_id, text).id
+
+
+def _candidate_institution(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    specialist.set_institution(case, _need(target), text)
+    return _need(target)
+
+
+def _candidate_contact(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    specialist.set_contact(case, _need(target), text)
+    return _need(target)
+
+
+def _candidate_notes(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    specialist.set_notes(case, _need(target), text)
+    return _need(target)
+
+
+def _requested_from(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    records.set_requested_from(case, RecordKind(_need(target)), text)
+    return _need(target)
+
+
+def _call_who(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    return insurance.start_call(case, new_id, today, who=text).id
+
+
+def _call_reference(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    insurance.set_call_reference(case, _need(target), text)
+    return _need(target)
+
+
+def _call_notes(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    insurance.set_call_notes(case, _need(target), text)
+    return _need(target)
+
+
+def _expected_cost(case: Case, target: str | None, text: str, new_id: str, today: date) -> None:
+    insurance.set_expected_cost(case, text)
+
+
+def _own_question(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    return questions.add_own_question(case, new_id, text).id
+
+
+_APPLY: dict[PromptKind, Applier] = {
+    K.PATIENT_NAME: _patient_name,
+    K.DIAGNOSIS: _diagnosis,
+    K.CANDIDATE_NAME: _candidate_name,
+    K.CANDIDATE_INSTITUTION: _candidate_institution,
+    K.CANDIDATE_CONTACT: _candidate_contact,
+    K.CANDIDATE_NOTES: _candidate_notes,
+    K.RECORD_REQUESTED_FROM: _requested_from,
+    K.CALL_WHO: _call_who,
+    K.CALL_REFERENCE: _call_reference,
+    K.CALL_NOTES: _call_notes,
+    K.EXPECTED_COST: _expected_cost,
+    K.OWN_QUESTION: _own_question,
+}

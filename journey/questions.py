@@ -1,0 +1,74 @@
+"""Step 4: the user's list of questions, picked from the bank or typed, with up to three on top."""
+
+from __future__ import annotations
+
+from journey.errors import Gone, TooManyItems, TooManyTop
+from journey.models import Case, ChosenQuestion
+from journey.text import LONG, clean
+
+MAX_TOP = 3
+MAX_QUESTIONS = 40
+
+
+def find_question(case: Case, question_id: str) -> ChosenQuestion:
+    for question in case.questions.chosen:
+        if question.id == question_id:
+            return question
+    raise Gone()
+
+
+def is_chosen(case: Case, bank_id: str) -> bool:
+    return any(q.bank_id == bank_id for q in case.questions.chosen)
+
+
+def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str]) -> bool:
+    """Add a bank question to the list, or take it off. Returns True if it is now on the list.
+
+    `known_ids` is the bank as it is today: an id from an old button that the bank no longer has is Gone.
+    """
+    if bank_id not in known_ids:
+        raise Gone()
+    for question in case.questions.chosen:
+        if question.bank_id == bank_id:
+            case.questions.chosen.remove(question)
+            return False
+    _check_room(case)
+    case.questions.chosen.append(ChosenQuestion(id=f"b{bank_id}", bank_id=bank_id))
+    return True
+
+
+def add_own_question(case: Case, question_id: str, text: str) -> ChosenQuestion:
+    """Add a question the user typed. The same id twice (a repeated update) adds it once."""
+    for question in case.questions.chosen:
+        if question.id == question_id:
+            return question
+    cleaned = clean(text, LONG)
+    _check_room(case)
+    question = ChosenQuestion(id=question_id, text=cleaned)
+    case.questions.chosen.append(question)
+    return question
+
+
+def remove_question(case: Case, question_id: str) -> None:
+    case.questions.chosen.remove(find_question(case, question_id))
+
+
+def toggle_top(case: Case, question_id: str) -> None:
+    question = find_question(case, question_id)
+    if not question.top and len(top_questions(case)) >= MAX_TOP:
+        raise TooManyTop(limit=MAX_TOP)
+    question.top = not question.top
+
+
+def top_questions(case: Case) -> list[ChosenQuestion]:
+    return [q for q in case.questions.chosen if q.top]
+
+
+def ordered(case: Case) -> list[ChosenQuestion]:
+    """The list as shown: the top questions first, then the rest, each in the order added."""
+    return top_questions(case) + [q for q in case.questions.chosen if not q.top]
+
+
+def _check_room(case: Case) -> None:
+    if len(case.questions.chosen) >= MAX_QUESTIONS:
+        raise TooManyItems(limit=MAX_QUESTIONS)

@@ -1,0 +1,56 @@
+"""Step 2: the records checklist. Each item moves from "to request" to "confirmed arrived"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from journey.errors import Gone, TooManyItems
+from journey.models import Attachment, Case, RecordItem, RecordKind, RecordStatus
+from journey.text import SHORT, clean
+
+MAX_ATTACHMENTS = 20
+
+# Statuses that mean "we have it, or it is on its way or already there".
+IN_HAND = frozenset({RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED})
+
+
+def find_item(case: Case, kind: RecordKind) -> RecordItem:
+    for item in case.records.items:
+        if item.kind is kind:
+            return item
+    raise Gone()
+
+
+def set_status(case: Case, kind: RecordKind, status: RecordStatus, today: date) -> RecordItem:
+    """Move an item to `status`. Marking it requested stamps today's date (kept if already set)."""
+    item = find_item(case, kind)
+    item.status = status
+    if status is RecordStatus.REQUESTED and item.requested_on is None:
+        item.requested_on = today
+    return item
+
+
+def set_requested_from(case: Case, kind: RecordKind, text: str) -> None:
+    find_item(case, kind).requested_from = clean(text, SHORT)
+
+
+def attach(case: Case, kind: RecordKind, attachment: Attachment) -> RecordItem:
+    """Attach a file; the same Telegram file twice is kept once. Having a copy means received."""
+    item = find_item(case, kind)
+    if any(a.file_unique_id == attachment.file_unique_id for a in item.attachments):
+        return item
+    if len(item.attachments) >= MAX_ATTACHMENTS:
+        raise TooManyItems(limit=MAX_ATTACHMENTS)
+    item.attachments.append(attachment)
+    if item.status in (RecordStatus.NOT_NEEDED, RecordStatus.TO_REQUEST, RecordStatus.REQUESTED):
+        item.status = RecordStatus.RECEIVED
+    return item
+
+
+def needed_items(case: Case) -> list[RecordItem]:
+    return [i for i in case.records.items if i.status is not RecordStatus.NOT_NEEDED]
+
+
+def missing_items(case: Case) -> list[RecordItem]:
+    """Needed items the second-opinion office has not confirmed yet."""
+    return [i for i in needed_items(case) if i.status is not RecordStatus.ARRIVED]

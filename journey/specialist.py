@@ -1,0 +1,60 @@
+"""Step 1: which specialists, and a short list of doctors with a status each."""
+
+from __future__ import annotations
+
+from journey.errors import Gone, TooManyItems
+from journey.models import Candidate, CandidateStatus, Case, SpecialistKind
+from journey.text import LONG, SHORT, clean
+
+MAX_CANDIDATES = 30
+
+
+def toggle_needed(case: Case, kind: SpecialistKind) -> None:
+    needed = case.specialist.needed
+    if kind in needed:
+        needed.remove(kind)
+    else:
+        case.specialist.needed = [k for k in SpecialistKind if k in needed or k is kind]
+
+
+def find_candidate(case: Case, candidate_id: str) -> Candidate:
+    for candidate in case.specialist.candidates:
+        if candidate.id == candidate_id:
+            return candidate
+    raise Gone()
+
+
+def add_candidate(case: Case, candidate_id: str, name: str) -> Candidate:
+    """Add a doctor by name. Adding the same id again (a repeated update) returns the first one."""
+    for candidate in case.specialist.candidates:
+        if candidate.id == candidate_id:
+            return candidate
+    if len(case.specialist.candidates) >= MAX_CANDIDATES:
+        raise TooManyItems(limit=MAX_CANDIDATES)
+    candidate = Candidate(id=candidate_id, name=clean(name, SHORT))
+    case.specialist.candidates.append(candidate)
+    return candidate
+
+
+def set_institution(case: Case, candidate_id: str, text: str) -> None:
+    find_candidate(case, candidate_id).institution = clean(text, SHORT)
+
+
+def set_contact(case: Case, candidate_id: str, text: str) -> None:
+    find_candidate(case, candidate_id).contact = clean(text, SHORT)
+
+
+def set_notes(case: Case, candidate_id: str, text: str) -> None:
+    find_candidate(case, candidate_id).notes = clean(text, LONG)
+
+
+def set_candidate_status(case: Case, candidate_id: str, status: CandidateStatus) -> None:
+    find_candidate(case, candidate_id).status = status
+
+
+def remove_candidate(case: Case, candidate_id: str) -> None:
+    case.specialist.candidates.remove(find_candidate(case, candidate_id))
+
+
+def booked(case: Case) -> list[Candidate]:
+    return [c for c in case.specialist.candidates if c.status is CandidateStatus.BOOKED]

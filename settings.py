@@ -1,0 +1,90 @@
+"""Settings: one typed object built from the environment (and a .env file) at start, checked at once."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+HOW_TO_GET_A_TOKEN = """\
+TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram.
+
+To get a token:
+  1. In Telegram, open a chat with @BotFather.
+  2. Send /newbot and follow the two questions (a name, then a username ending in "bot").
+  3. BotFather replies with a token like 123456789:AAE...; keep it secret.
+  4. Put it in a file named .env next to bot.py:
+         TELEGRAM_BOT_TOKEN=123456789:AAE...
+     or export it in your shell, then run `make run` again.
+"""
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str
+    data_dir: Path
+    log_level: str
+    timezone: ZoneInfo
+
+    @property
+    def bot_url(self) -> str:
+        return f"{self.api_url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Read and check every setting; all problems are reported together."""
+    problems: list[str] = []
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if token is not None and not TOKEN_PATTERN.fullmatch(token):
+        problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters).")
+
+    api_url = env.get("TELEGRAM_API_URL", "https://api.telegram.org").strip().rstrip("/")
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        problems.append(
+            f"TELEGRAM_API_URL must be a root URL such as https://api.telegram.org, not {api_url!r}."
+        )
+
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}.")
+
+    zone_name = env.get("TIMEZONE", "UTC").strip()
+    zone = ZoneInfo("UTC")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"TIMEZONE must be an IANA time zone name such as America/Chicago, not {zone_name!r}."
+        )
+
+    data_dir = Path(env.get("DATA_DIR", "./data").strip() or "./data").expanduser()
+    if data_dir.exists() and not data_dir.is_dir():
+        problems.append(f"DATA_DIR {str(data_dir)!r} exists but is not a folder.")
+
+    if problems:
+        raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
+    return Settings(token, api_url, data_dir, log_level, zone)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -1,0 +1,65 @@
+"""Schema versions of stored case documents, and the upgrades between them.
+
+Every case document carries `"schema": N`. On load, `upgrade` applies MIGRATIONS[N], MIGRATIONS[N+1], ...
+until the document is at CURRENT_SCHEMA; each function turns a schema-n document into a schema-(n+1) one.
+
+Decisions:
+- A document *without* "schema" is refused, not read as schema 0: every document this bot has ever
+  written carries one (schema 1 is the first), so a missing field means a foreign or damaged file, and
+  guessing its shape would risk silently dropping data.
+- A document *newer* than CURRENT_SCHEMA is refused: an older bot must not load and re-save it, which
+  would throw away the fields it does not know.
+
+To change the model: bump CURRENT_SCHEMA, add MIGRATIONS[old] that rewrites old documents, and add a
+test with a real old document.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from storage.repository import StorageError
+
+Document = dict[str, Any]
+Migration = Callable[[Document], Document]
+
+SCHEMA_KEY = "schema"
+CURRENT_SCHEMA = 1
+
+# n -> function that upgrades a schema-n document to schema n+1. Empty while there is only schema 1.
+MIGRATIONS: Mapping[int, Migration] = {}
+
+
+def schema_of(doc: Mapping[str, Any]) -> int:
+    version = doc.get(SCHEMA_KEY)
+    if version is None:
+        raise StorageError("stored document has no schema version")
+    if type(version) is not int or version < 1:
+        raise StorageError("stored document has an invalid schema version")
+    return version
+
+
+def upgrade(
+    doc: Mapping[str, Any],
+    migrations: Mapping[int, Migration] = MIGRATIONS,
+    target: int = CURRENT_SCHEMA,
+) -> Document:
+    """A copy of `doc` brought up to schema `target`; the input is left untouched."""
+    version = schema_of(doc)
+    if version > target:
+        raise StorageError(
+            f"stored document has schema {version}, but this bot only reads up to {target}: "
+            "it was written by a newer version; upgrade the bot instead of downgrading the data"
+        )
+    current = copy.deepcopy(dict(doc))
+    while version < target:
+        step = migrations.get(version)
+        if step is None:
+            raise StorageError(f"no migration from schema {version} to {version + 1}")
+        current = step(current)
+        version += 1
+        # The chain owns the version number, so a migration cannot forget or skip it.
+        current[SCHEMA_KEY] = version
+    return current

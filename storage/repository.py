@@ -1,0 +1,67 @@
+"""The repository interface: how the rest of the bot loads and saves cases.
+
+Two implementations follow it: `TinyDBCaseRepository` (files, the default) and `InMemoryCaseRepository`
+(for tests). Every storage test runs against both.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from journey.models import Case
+
+# Case ids become file names: anything else is refused before it gets near the file system.
+CASE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
+
+
+class StorageError(Exception):
+    """The store could not do what was asked (bad id, unreadable file, unknown schema)."""
+
+
+class CaseRepository(Protocol):
+    def load_case(self, case_id: str) -> Case | None:
+        """The case, or None if there is no such case (or the id is malformed)."""
+        ...
+
+    def save_case(self, case: Case) -> None:
+        """Write the whole case atomically and durably. Cost does not depend on how many cases exist."""
+        ...
+
+    def delete_case(self, case_id: str) -> None:
+        """Remove the case for good (its file is gone) and every chat link to it."""
+        ...
+
+    def link_chat(self, chat_id: int, case_id: str) -> None:
+        """Make `case_id` the case this chat works on (a private chat's id is the user's id)."""
+        ...
+
+    def unlink_chat(self, chat_id: int) -> None: ...
+
+    def case_for_chat(self, chat_id: int) -> Case | None:
+        """The case linked to this chat, or None."""
+        ...
+
+    def count_cases(self) -> int: ...
+
+    def close(self) -> None:
+        """Release what the repository holds (the TinyDB one: its lock on DATA_DIR). Call at shutdown."""
+        ...
+
+
+def check_case_id(case_id: str) -> str:
+    if not is_case_id(case_id):
+        raise StorageError("malformed case id")
+    return case_id
+
+
+def is_case_id(value: object) -> bool:
+    """True for a well-formed case id (also False for non-strings, which callers may pass by mistake)."""
+    return isinstance(value, str) and CASE_ID_PATTERN.fullmatch(value) is not None
+
+
+def check_chat_id(chat_id: int) -> int:
+    # bool is an int subclass; True as a chat id is always a bug.
+    if type(chat_id) is not int:
+        raise StorageError("chat id must be an int")
+    return chat_id

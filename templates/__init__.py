@@ -1,0 +1,88 @@
+"""Every word the bot says, per locale.
+
+`templates/<locale>/` holds Jinja2 screens (`*.j2`, HTML autoescaped: user text is always escaped),
+`strings.toml` for one-line messages and button labels, and `content/` for the checklist, the question
+bank and guidance as data. A second language is a second folder; no code changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from templates.content import Content, load_content
+
+ROOT = Path(__file__).parent
+DEFAULT_LOCALE = "en"
+
+
+class Renderer:
+    """Renders screens (HTML for Telegram) and button labels (plain text) for one locale."""
+
+    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+        folder = ROOT / locale
+        self.locale = locale
+        self.content: Content = load_content(folder / "content")
+        with (folder / "strings.toml").open("rb") as f:
+            self._strings: dict[str, Any] = tomllib.load(f)
+        # StrictUndefined: a misspelt name in a template fails the tests instead of rendering blank.
+        self._html = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._plain = jinja2.Environment(
+            autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        )
+        self._cache: dict[tuple[int, str], jinja2.Template] = {}
+        formats = self._strings["formats"]
+        for env in (self._html, self._plain):
+            env.globals.update(content=self.content, label=self.label)
+            env.filters["day"] = lambda d: _format_day(d, formats["day"])
+
+    def render(self, name: str, **context: object) -> str:
+        """A screen or message as Telegram HTML: `name.j2` if the file exists, else a line in strings."""
+        path = f"{name}.j2"
+        if (ROOT / self.locale / path).is_file():
+            template = self._html.get_template(path)
+        else:
+            template = self._compiled(self._html, self._string(name))
+        return template.render(**context).strip()
+
+    def label(self, key: str, **context: object) -> str:
+        """A button label: plain text (Telegram shows button text as is, so no HTML escaping)."""
+        return self._compiled(self._plain, self._string(f"buttons/{key}")).render(**context).strip()
+
+    def has(self, name: str) -> bool:
+        return (ROOT / self.locale / f"{name}.j2").is_file() or self._lookup(name) is not None
+
+    def _string(self, name: str) -> str:
+        found = self._lookup(name)
+        if found is None:
+            raise KeyError(f"no template or string named {name!r} for locale {self.locale!r}")
+        return found
+
+    def _lookup(self, name: str) -> str | None:
+        node: object = self._strings
+        for part in name.split("/"):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node if isinstance(node, str) else None
+
+    def _compiled(self, env: jinja2.Environment, source: str) -> jinja2.Template:
+        key = (id(env), source)
+        if key not in self._cache:
+            self._cache[key] = env.from_string(source)
+        return self._cache[key]
+
+
+def _format_day(value: date, pattern: str) -> str:
+    return value.strftime(pattern).replace(" 0", " ")

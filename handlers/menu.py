@@ -25,8 +25,8 @@ def step_button(turn: Turn, step: StepId, label: str) -> InlineKeyboardButton:
 def show_menu(turn: Turn, _: Button | None = None) -> Screen:
     state = progress(turn.case)
     rows = [
-        [step_button(turn, step, turn.label(f"step_{step.value}", status=state.statuses[step].value))]
-        for step in StepId
+        [step_button(turn, step, turn.label("step", status=state.statuses[step].value, n=n, name=step.value))]
+        for n, step in enumerate(StepId, start=1)
     ]
     rows.append(
         [turn.button(turn.label("progress"), Action.PROGRESS), turn.button(turn.label("help"), Action.HELP)]

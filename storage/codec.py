@@ -7,6 +7,7 @@ loudly instead of being half-read. Errors name the field path, never its value (
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -41,7 +42,10 @@ def _structure_date(value: object, _: type) -> date:
 def _strict(kind: type) -> Any:
     """cattrs' default would turn 5 into "5" or "no" into True; stored data must already be right."""
 
-    def structure(value: object, _: type) -> object:
+    def structure(value: object, target: type) -> object:
+        # Our enums are StrEnums, so this str hook also receives them (cattrs dispatches on subclasses).
+        if _is_enum(target):
+            return _structure_enum(value, target)
         # bool is a subclass of int: do not accept True where an int is expected.
         if type(value) is not kind:
             raise TypeError(f"expected {kind.__name__}")
@@ -50,12 +54,29 @@ def _strict(kind: type) -> Any:
     return structure
 
 
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _unstructure_str(value: str) -> str:
+    return str(value.value) if isinstance(value, enum.Enum) else value
+
+
+def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise TypeError("expected an enum value")
+    return kind(value)
+
+
 def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(date, _structure_date)
+    # StrEnum members are strs, and cattrs dispatches them to its identity hook for str: without this
+    # the "plain JSON" would hold enum members. Our str hook stores the value instead.
+    converter.register_unstructure_hook(str, _unstructure_str)
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
     return converter

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from templates.content import Content, load_content
 
@@ -46,6 +47,8 @@ class Renderer:
         for env in (self._html, self._plain):
             env.globals.update(content=self.content, label=self.label)
             env.filters["day"] = lambda d: _format_day(d, formats["day"])
+        # A screen may include a one-line message; it is rendered (and escaped) on its own, then marked safe.
+        self._html.globals["say"] = lambda name, **ctx: markupsafe.Markup(self.render(name, **ctx))
 
     def render(self, name: str, **context: object) -> str:
         """A screen or message as Telegram HTML: `name.j2` if the file exists, else a line in strings."""

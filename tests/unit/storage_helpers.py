@@ -1,0 +1,114 @@
+"""Cases for the storage tests (and the crash writer): one minimal, one with every field set."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from journey.models import (
+    Answer,
+    Attachment,
+    AttachmentKind,
+    CallLog,
+    Candidate,
+    CandidateStatus,
+    Case,
+    ChosenQuestion,
+    InsuranceOutcome,
+    InsuranceQuestion,
+    InsuranceStep,
+    Member,
+    Profile,
+    Prompt,
+    PromptKind,
+    QuestionsStep,
+    Reason,
+    RecordItem,
+    RecordKind,
+    RecordsStep,
+    RecordStatus,
+    Role,
+    SpecialistKind,
+    SpecialistStep,
+    Urgency,
+)
+
+T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+
+
+def minimal_case(case_id: str = "case_0001", owner: int = 1001) -> Case:
+    return Case(
+        id=case_id, created_at=T0, updated_at=T0, members=[Member(owner, Role.OWNER)]
+    )
+
+
+def full_case(case_id: str = "case_full_01") -> Case:
+    """Every field set to a non-default value, so a field the codec drops or mangles shows up."""
+    plus_two = timezone(timedelta(hours=2))
+    return Case(
+        id=case_id,
+        created_at=datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+        updated_at=datetime(2025, 6, 7, 8, 9, 10, 111213, tzinfo=plus_two),
+        members=[
+            Member(
+                42,
+                Role.OWNER,
+                Prompt(PromptKind.CANDIDATE_NOTES, target="cand-1"),
+                pending_file=Attachment("fid0", "uid0", AttachmentKind.PHOTO, "x.jpg", T0),
+                recent_updates=[1001, 1002, 990],
+            ),
+            Member(-7, Role.EDITOR, Prompt(PromptKind.DIAGNOSIS)),
+            Member(99, Role.VIEWER, None),
+        ],
+        profile=Profile(
+            patient_name="Zoë \"Z\" O'Brien — 患者",
+            diagnosis="stage II\nline two",
+            reasons=[Reason.RARE_OR_UNCLEAR, Reason.NOT_COMFORTABLE],
+            urgency=Urgency.SOON,
+            onboarded=True,
+        ),
+        specialist=SpecialistStep(
+            needed=[SpecialistKind.SURGICAL, SpecialistKind.PATHOLOGY],
+            candidates=[
+                Candidate(
+                    "cand-1",
+                    "Dr. A",
+                    institution="Clinic",
+                    contact="+1 555 0100",
+                    notes="n",
+                    status=CandidateStatus.BOOKED,
+                ),
+                Candidate("cand-2", "Dr. B"),
+            ],
+        ),
+        records=RecordsStep(
+            items=[
+                RecordItem(
+                    RecordKind.BIOPSY,
+                    status=RecordStatus.SENT,
+                    requested_from="Lab",
+                    requested_on=date(2025, 2, 28),
+                    attachments=[
+                        Attachment("fid1", "uid1", AttachmentKind.DOCUMENT, "scan.pdf", T0),
+                        Attachment("fid2", "uid2", AttachmentKind.PHOTO, None, T0),
+                    ],
+                ),
+                RecordItem(RecordKind.LABS, status=RecordStatus.NOT_NEEDED),
+            ]
+        ),
+        insurance=InsuranceStep(
+            answers={
+                InsuranceQuestion.COVERED: Answer.YES,
+                InsuranceQuestion.PRIOR_AUTH: Answer.UNSURE,
+                InsuranceQuestion.REMOTE_REVIEW: Answer.NO,
+            },
+            expected_cost="$250",
+            calls=[CallLog("call-1", date(2025, 3, 1), who="Ann", reference="R-1", notes="ok")],
+            outcome=InsuranceOutcome.PARTLY,
+        ),
+        questions=QuestionsStep(
+            chosen=[
+                ChosenQuestion("q1", bank_id="bank-7", top=True),
+                ChosenQuestion("q2", text="Own question?"),
+            ]
+        ),
+    )

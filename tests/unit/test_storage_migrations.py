@@ -1,0 +1,100 @@
+"""Schema upgrades: applied in order, one step at a time; documents from the future are refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
+from storage.migrations import Document, Migration
+from tests.unit.storage_helpers import minimal_case
+
+
+def _recording_chain(calls: list[int]) -> dict[int, Migration]:
+    """A fake 1 -> 2 -> 3 -> 4 chain: renames a field, then fills a default, logging each step."""
+
+    def one_to_two(doc: Document) -> Document:
+        calls.append(1)
+        assert doc["schema"] == 1
+        doc["full_name"] = doc.pop("name")
+        return doc
+
+    def two_to_three(doc: Document) -> Document:
+        calls.append(2)
+        assert doc["schema"] == 2 and "full_name" in doc  # runs after 1 -> 2, never before
+        doc.setdefault("tags", [])
+        return doc
+
+    def three_to_four(doc: Document) -> Document:
+        calls.append(3)
+        return {**doc, "tags": [*doc["tags"], "v4"]}
+
+    return {1: one_to_two, 2: two_to_three, 3: three_to_four}
+
+
+def test_chain_runs_in_order_from_the_stored_version() -> None:
+    calls: list[int] = []
+    original: dict[str, Any] = {"schema": 1, "name": "x"}
+    result = upgrade(original, migrations=_recording_chain(calls), target=4)
+    assert calls == [1, 2, 3]
+    assert result == {"schema": 4, "full_name": "x", "tags": ["v4"]}
+    assert original == {"schema": 1, "name": "x"}  # the caller's dict is not touched
+
+
+def test_chain_starts_where_the_document_is() -> None:
+    calls: list[int] = []
+    result = upgrade({"schema": 3, "tags": []}, migrations=_recording_chain(calls), target=4)
+    assert calls == [3]
+    assert result == {"schema": 4, "tags": ["v4"]}
+
+
+def test_current_document_is_returned_unchanged() -> None:
+    calls: list[int] = []
+    doc = {"schema": 4, "tags": ["a"]}
+    assert upgrade(doc, migrations=_recording_chain(calls), target=4) == doc
+    assert calls == []
+
+
+def test_newer_document_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(StorageError, match=r"schema 5.*only reads up to 4.*newer version"):
+        upgrade({"schema": 5}, migrations=_recording_chain([]), target=4)
+
+
+def test_gap_in_the_chain_is_an_error_not_a_skip() -> None:
+    chain = _recording_chain([])
+    del chain[2]
+    with pytest.raises(StorageError, match="no migration from schema 2 to 3"):
+        upgrade({"schema": 1, "name": "x"}, migrations=chain, target=4)
+
+
+@pytest.mark.parametrize("doc", [{}, {"schema": None}], ids=["missing", "null"])
+def test_missing_schema_is_refused(doc: dict[str, Any]) -> None:
+    with pytest.raises(StorageError, match="no schema version"):
+        upgrade(doc)
+
+
+@pytest.mark.parametrize("version", [0, -1, "1", True, 1.0])
+def test_invalid_schema_is_refused(version: object) -> None:
+    with pytest.raises(StorageError, match="invalid schema version"):
+        upgrade({"schema": version})
+
+
+def test_repository_refuses_a_case_written_by_a_newer_bot(tmp_path: Path) -> None:
+    with TinyDBCaseRepository(tmp_path) as repo:
+        repo.save_case(minimal_case("case_0001"))
+    path = tmp_path / "cases" / "case_0001.json"
+    data = json.loads(path.read_text())
+    data["case"]["1"]["schema"] = CURRENT_SCHEMA + 1
+    path.write_text(json.dumps(data))
+    with TinyDBCaseRepository(tmp_path) as repo, pytest.raises(StorageError, match="newer"):
+        repo.load_case("case_0001")
+
+
+def test_repository_stores_the_current_schema(tmp_path: Path) -> None:
+    with TinyDBCaseRepository(tmp_path) as repo:
+        repo.save_case(minimal_case("case_0001"))
+    data = json.loads((tmp_path / "cases" / "case_0001.json").read_text())
+    assert data["case"]["1"]["schema"] == CURRENT_SCHEMA

@@ -17,5 +17,8 @@ def id_from(*parts: object) -> str:
 
 
 def new_case_id() -> str:
-    """An unguessable case id (96 bits), safe in a file name and in callback data."""
-    return secrets.token_urlsafe(12)
+    """An unguessable case id (80 bits): lowercase letters and digits, safe as a file name and in buttons.
+
+    Knowing it grants nothing (every action checks membership); it only must not collide or be guessed.
+    """
+    return base64.b32encode(secrets.token_bytes(10)).decode().lower()

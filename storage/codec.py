@@ -39,6 +39,20 @@ def _structure_date(value: object, _: type) -> date:
     return date.fromisoformat(value)
 
 
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _unstructure_str(value: str) -> str:
+    return str(value.value) if isinstance(value, enum.Enum) else value
+
+
+def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise TypeError("expected an enum value")
+    return kind(value)
+
+
 def _strict(kind: type) -> Any:
     """cattrs' default would turn 5 into "5" or "no" into True; stored data must already be right."""
 
@@ -52,20 +66,6 @@ def _strict(kind: type) -> Any:
         return value
 
     return structure
-
-
-def _is_enum(kind: Any) -> bool:
-    return isinstance(kind, type) and issubclass(kind, enum.Enum)
-
-
-def _unstructure_str(value: str) -> str:
-    return str(value.value) if isinstance(value, enum.Enum) else value
-
-
-def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        raise TypeError("expected an enum value")
-    return kind(value)
 
 
 def make_converter() -> cattrs.Converter:

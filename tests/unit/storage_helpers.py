@@ -36,9 +36,7 @@ T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
 
 def minimal_case(case_id: str = "case_0001", owner: int = 1001) -> Case:
-    return Case(
-        id=case_id, created_at=T0, updated_at=T0, members=[Member(owner, Role.OWNER)]
-    )
+    return Case(id=case_id, created_at=T0, updated_at=T0, members=[Member(owner, Role.OWNER)])
 
 
 def full_case(case_id: str = "case_full_01") -> Case:
@@ -60,7 +58,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
             Member(99, Role.VIEWER, None),
         ],
         profile=Profile(
-            patient_name="Zoë \"Z\" O'Brien — 患者",
+            patient_name='Zoë "Z" O\'Brien — 患者',
             diagnosis="stage II\nline two",
             reasons=[Reason.RARE_OR_UNCLEAR, Reason.NOT_COMFORTABLE],
             urgency=Urgency.SOON,

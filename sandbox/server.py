@@ -1,0 +1,235 @@
+"""A local Bot API server that behaves like Telegram for one bot, with simulated users.
+
+Point PTB at it with ``ApplicationBuilder().base_url(server.bot_url).base_file_url(server.file_url)``
+(that is ``f"{server.url}/bot"`` and ``f"{server.url}/file/bot"``). Routes: ``/bot<token>/<method>``
+(GET or POST; JSON, url-encoded or multipart) and ``/file/bot<token>/<file_path>``.
+
+Tests drive users in-process (:meth:`SandboxServer.user`) and read what the bot did from the chats.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from sandbox import events
+from sandbox.api import find_method
+from sandbox.client import SandboxUser
+from sandbox.errors import ApiError
+from sandbox.events import ChatEvent
+from sandbox.files import MAX_BOT_UPLOAD
+from sandbox.http_io import ok, read_params, refusal
+from sandbox.methods_bot import scope_key
+from sandbox.params import Params
+from sandbox.state import ApiCall, Chat, SandboxState, UserProfile
+
+log = logging.getLogger(__name__)
+
+
+def _unauthorized() -> ApiError:
+    return ApiError(401, "Unauthorized")
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "Not Found")
+
+
+class SandboxServer:
+    """The sandbox Bot API server. ``async with SandboxServer() as server:`` starts and stops it."""
+
+    def __init__(
+        self,
+        token: str = "123456:sandbox-token-for-local-use-only",
+        bot_username: str = "SecondOpinionSandboxBot",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        bot_name: str = "Second Opinion Companion",
+        clock: Callable[[], float] = time.time,
+        reply_timeout: float = 5.0,
+        quiet_period: float = 0.15,
+    ) -> None:
+        self.state = SandboxState(token, bot_username, bot_name, clock)
+        self.host = host
+        self.port = port
+        self.reply_timeout = reply_timeout
+        self.quiet_period = quiet_period
+        self._runner: web.AppRunner | None = None
+
+    # Lifecycle
+
+    async def start(self) -> None:
+        """Listen on ``host:port`` (port 0 picks a free one; see :attr:`url`)."""
+        if self._runner is not None:
+            raise RuntimeError("the sandbox server is already running")
+        self.state.updates.reopen()
+        app = web.Application(client_max_size=MAX_BOT_UPLOAD + 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_route("GET", "/file/bot{token}/{file_path:.+}", self._handle_file)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        await site.start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        log.debug("sandbox Bot API server listening on %s", self.url)
+
+    async def stop(self) -> None:
+        """End waiting long polls and stop listening."""
+        if self._runner is None:
+            return
+        self.state.updates.close()
+        runner, self._runner = self._runner, None
+        await runner.cleanup()
+
+    async def __aenter__(self) -> SandboxServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        """The root URL, e.g. ``http://127.0.0.1:43210`` (valid once started)."""
+        if self._runner is None:
+            raise RuntimeError("start the sandbox server first")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def bot_url(self) -> str:
+        """For ``ApplicationBuilder().base_url(...)`` / ``Bot(base_url=...)``."""
+        return f"{self.url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        """For ``ApplicationBuilder().base_file_url(...)`` / ``Bot(base_file_url=...)``."""
+        return f"{self.url}/file/bot"
+
+    @property
+    def token(self) -> str:
+        return self.state.token
+
+    # Simulated people and chats
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "Alex",
+        language_code: str = "en",
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> SandboxUser:
+        """A user and the driver that plays them; their private chat's id is ``user_id``."""
+        profile = UserProfile(user_id, first_name, language_code, last_name, username)
+        self.state.add_user(profile)
+        return SandboxUser(
+            self.state, profile, user_id, reply_timeout=self.reply_timeout, quiet_period=self.quiet_period
+        )
+
+    def group(self, chat_id: int, title: str, *, privacy_mode: bool = True) -> int:
+        """A group with the bot in it (negative id); users act there via ``user.in_group(chat_id)``."""
+        return self.state.add_group(chat_id, title, privacy_mode).id
+
+    # Faults
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail like Telegram (429: pass ``retry_after``)."""
+        self.state.faults.fail_next(method, error_code, description, retry_after, times)
+
+    # Reading what the bot did
+
+    def history(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat as Bot API messages, edits applied, deleted messages gone."""
+        return [record.snapshot() for record in self.state.chat(chat_id).messages.values()]
+
+    def events(self, chat_id: int) -> list[ChatEvent]:
+        """The chat's event log, oldest first."""
+        return list(self.state.chat(chat_id).events)
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The content of any file users or the bot sent."""
+        stored = self.state.files.get(file_id)
+        if stored is None:
+            raise KeyError(file_id)
+        return stored.content
+
+    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, Any]]:
+        """The command list the bot registered for ``scope`` (default scope if None)."""
+        return [dict(command) for command in self.state.commands.get(scope_key(scope, language_code), [])]
+
+    def description(self, language_code: str = "") -> str:
+        return self.state.descriptions.get(("description", language_code), "")
+
+    def short_description(self, language_code: str = "") -> str:
+        return self.state.descriptions.get(("short_description", language_code), "")
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        """The bot's latest Bot API calls (up to 10,000), oldest first."""
+        return list(self.state.calls)
+
+    # HTTP
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.state.token:
+            return refusal(_unauthorized())
+        name = request.match_info["method"]
+        method = find_method(name)
+        if method is None:
+            return refusal(_not_found())
+        params = Params({})
+        try:
+            params = await read_params(request)
+            fault = self.state.faults.take(name)
+            if fault is not None:
+                raise fault
+            result = await method(self.state, params)
+        except ApiError as error:
+            self._note_refusal(name, params, error)
+            return refusal(error)
+        self.state.calls.append(ApiCall(name, params.raw()))
+        return ok(result)
+
+    def _note_refusal(self, method: str, params: Params, error: ApiError) -> None:
+        self.state.calls.append(ApiCall(method, params.raw(), error.description))
+        chat = self._chat_of(params)
+        if chat is not None:
+            summary = f"{method}: {error.description}"
+            self.state.record(chat, events.REFUSED, params.int_("message_id"), method=method, summary=summary)
+
+    def _chat_of(self, params: Params) -> Chat | None:
+        """The chat a call was about: its ``chat_id``, or the chat of its callback query."""
+        query = self.state.callbacks.get(params.str_("callback_query_id") or "")
+        if query is not None:
+            return self.state.chats.get(query.chat_id)
+        try:
+            return self.state.chats.get(params.chat_id())
+        except ApiError:
+            return None
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.state.token:
+            return refusal(_unauthorized())
+        stored = self.state.files.by_path(request.match_info["file_path"])
+        if stored is None:
+            return refusal(_not_found())
+        content_type = stored.mime_type or (
+            "image/jpeg" if stored.kind == "photo" else "application/octet-stream"
+        )
+        return web.Response(body=stored.content, content_type=content_type)

@@ -1,0 +1,49 @@
+"""Run the real bot (bot.build_application, real PTB HTTP stack) against the sandbox over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application
+
+from bot import build_application
+from sandbox import SandboxServer
+from settings import Settings
+from storage import TinyDBCaseRepository
+
+
+def settings_for(sandbox: SandboxServer, data_dir: Path) -> Settings:
+    return Settings(
+        token=sandbox.token,
+        api_url=sandbox.url,
+        data_dir=data_dir,
+        log_level="INFO",
+        timezone=ZoneInfo("America/Chicago"),
+    )
+
+
+@asynccontextmanager
+async def running_bot(sandbox: SandboxServer, data_dir: Path) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The bot polling the sandbox until the block ends; then stopped the way run_polling stops it."""
+    repo = TinyDBCaseRepository(data_dir)
+    app = build_application(settings_for(sandbox, data_dir), repo)
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=5)
+        yield app
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        repo.close()
+        await asyncio.sleep(0)

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dotenv import load_dotenv
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -69,7 +70,7 @@ async def _announce(app: Application) -> None:  # type: ignore[type-arg]
 
 
 def main() -> int:
-    load_dotenv()  # a .env file fills in what the environment does not set
+    load_dotenv(Path(".env"))  # a .env file in the working folder fills in what the environment does not set
     try:
         settings = load_settings(os.environ)
     except SettingsError as problem:

@@ -73,10 +73,10 @@ class Turn:
     def today(self) -> date:
         return self.now.astimezone(self.services.zone).date()
 
-    def render(self, name: str, **context: object) -> str:
+    def render(self, name: str, /, **context: object) -> str:
         return self.services.renderer.render(name, case=self.case, **context)
 
-    def label(self, key: str, **context: object) -> str:
+    def label(self, key: str, /, **context: object) -> str:
         return self.services.renderer.label(key, **context)
 
     def button(self, label: str, action: Action, *args: str | int) -> InlineKeyboardButton:

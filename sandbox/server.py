@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -60,6 +61,7 @@ class SandboxServer:
         self.reply_timeout = reply_timeout
         self.quiet_period = quiet_period
         self._runner: web.AppRunner | None = None
+        self._started: Counter[str] = Counter()
 
     # Lifecycle
 
@@ -180,6 +182,12 @@ class SandboxServer:
         return self.state.descriptions.get(("short_description", language_code), "")
 
     @property
+    def calls_started(self) -> dict[str, int]:
+        """How many calls of each method (lower case) have begun, finished or not: a long poll counts
+        as soon as it starts, which tells a test that a bot is up and waiting for updates."""
+        return dict(self._started)
+
+    @property
     def calls(self) -> list[ApiCall]:
         """The bot's latest Bot API calls (up to 10,000), oldest first."""
         return list(self.state.calls)
@@ -193,6 +201,7 @@ class SandboxServer:
         method = find_method(name)
         if method is None:
             return refusal(_not_found())
+        self._started[name.lower()] += 1
         params = Params({})
         try:
             params = await read_params(request)

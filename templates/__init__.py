@@ -48,9 +48,9 @@ class Renderer:
             env.globals.update(content=self.content, label=self.label)
             env.filters["day"] = lambda d: _format_day(d, formats["day"])
         # A screen may include a one-line message; it is rendered (and escaped) on its own, then marked safe.
-        self._html.globals["say"] = lambda name, **ctx: markupsafe.Markup(self.render(name, **ctx))
+        self._html.globals["say"] = lambda key, /, **ctx: markupsafe.Markup(self.render(key, **ctx))
 
-    def render(self, name: str, **context: object) -> str:
+    def render(self, name: str, /, **context: object) -> str:
         """A screen or message as Telegram HTML: `name.j2` if the file exists, else a line in strings."""
         path = f"{name}.j2"
         if (ROOT / self.locale / path).is_file():
@@ -59,7 +59,7 @@ class Renderer:
             template = self._compiled(self._html, self._string(name))
         return template.render(**context).strip()
 
-    def label(self, key: str, **context: object) -> str:
+    def label(self, key: str, /, **context: object) -> str:
         """A button label: plain text (Telegram shows button text as is, so no HTML escaping)."""
         return self._compiled(self._plain, self._string(f"buttons/{key}")).render(**context).strip()
 

@@ -8,6 +8,8 @@ from handlers.turn import Screen, Turn, page_row, paginate, parse
 from journey import insurance
 from journey.models import Answer, InsuranceOutcome, InsuranceQuestion, PromptKind
 
+CALLS_PAGE = 4  # a call with the longest notes is ~800 characters; four stay under Telegram's 4096
+
 
 def show_insurance(turn: Turn, _: Button | None = None) -> Screen:
     content = turn.services.renderer.content
@@ -70,7 +72,7 @@ def on_log_call(turn: Turn, _: Button) -> Screen:
 
 def calls_screen(turn: Turn, page_number: int) -> Screen:
     calls = list(reversed(turn.case.insurance.calls))  # newest first
-    page = paginate(calls, page_number)
+    page = paginate(calls, page_number, CALLS_PAGE)
     rows = [
         page_row(turn, page, Action.CALLS),
         [turn.button(turn.label("log_call"), Action.LOG_CALL)],

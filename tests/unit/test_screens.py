@@ -1,0 +1,144 @@
+"""Every screen, rendered from an empty case and from a worst-case full one, is something Telegram accepts:
+valid HTML of the allowed tags, at most 4096 characters, buttons with labels and callback data <= 64 bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers import insurance, menu, onboarding, questions, records, specialist
+from handlers.asking import show_prompt
+from handlers.callbacks import MAX_BYTES, decode
+from handlers.turn import Screen, Services, Turn
+from journey import cases
+from journey import insurance as ins
+from journey import questions as qs
+from journey import specialist as sp
+from journey.models import (
+    Answer,
+    Case,
+    InsuranceOutcome,
+    InsuranceQuestion,
+    Prompt,
+    PromptKind,
+    RecordKind,
+    RecordStatus,
+    Urgency,
+)
+from journey.text import LONG, SHORT
+from sandbox.html_check import parse_html, utf16_len
+from storage import InMemoryCaseRepository
+from templates import ROOT as TEMPLATES_ROOT
+from templates import Renderer
+from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
+
+RENDERER = Renderer()
+WIDE = "Ω<&>" * 200  # HTML-special and non-ASCII, to be cut to each field's limit
+
+
+def full_case() -> Case:
+    """Every list at its limit, every text at its longest, with characters that need escaping."""
+    case = new_case()
+    case.profile.patient_name = WIDE[:SHORT]
+    case.profile.diagnosis = WIDE[:LONG]
+    cases.set_urgency(case, Urgency.SOON)
+    for n in range(sp.MAX_CANDIDATES):
+        sp.add_candidate(case, f"c{n}", f"{n}{WIDE}"[:SHORT])
+        sp.set_institution(case, f"c{n}", WIDE[:SHORT])
+        sp.set_contact(case, f"c{n}", WIDE[:SHORT])
+        sp.set_notes(case, f"c{n}", WIDE[:LONG])
+    for item in case.records.items:
+        item.status, item.requested_from, item.requested_on = RecordStatus.REQUESTED, WIDE[:SHORT], TODAY
+        item.attachments = [photo(str(n)) for n in range(20)]
+    for n in range(ins.MAX_CALLS):
+        call = ins.start_call(case, f"k{n}", TODAY - timedelta(days=n), who=WIDE[:SHORT])
+        call.reference, call.notes = WIDE[:SHORT], WIDE[:LONG]
+    for q in InsuranceQuestion:
+        ins.answer(case, q, Answer.UNSURE)
+    case.insurance.expected_cost = WIDE[:SHORT]
+    case.insurance.outcome = InsuranceOutcome.PARTLY
+    for n in range(qs.MAX_QUESTIONS):
+        qs.add_own_question(case, f"q{n}", f"{n}{WIDE}"[:LONG])
+    return case
+
+
+def turn_for(case: Case) -> Turn:
+    services = Services(InMemoryCaseRepository(), RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    return Turn(services, case, OWNER, NOW, "newid")
+
+
+def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], Screen]:
+    return lambda turn: build(turn, *args)
+
+
+SCREENS: dict[str, Callable[[Turn], Screen]] = {
+    "menu": menu.show_menu,
+    "progress": menu.show_progress,
+    "help": menu.show_help,
+    "reasons": onboarding.show_reasons,
+    "urgency": onboarding.show_urgency,
+    "specialist": specialist.show_specialist,
+    "kinds": specialist.show_kinds,
+    "where": specialist.show_where,
+    "records": records.show_records,
+    "which record": records.which_record_screen,
+    "insurance": insurance.show_insurance,
+    "outcome": insurance.show_outcome,
+    "questions": questions.show_questions,
+    **{f"record {k.value}": with_args(records.attached_screen, k) for k in RecordKind},
+    **{f"candidate {n}": with_args(specialist.candidate_screen, f"c{n}") for n in (0, 29)},
+    **{f"calls page {p}": with_args(insurance.calls_screen, p) for p in (0, 99)},
+    **{f"my list page {p}": with_args(questions.list_screen, p) for p in (0, 99)},
+    **{f"theme {th.id}": with_args(questions.theme_screen, th, 0) for th in RENDERER.content.themes},
+    **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, RecordKind.LABS.value)) for k in PromptKind},
+}
+
+
+def assert_telegram_accepts(screen: Screen) -> None:
+    formatted = parse_html(screen.text)  # raises on a tag Telegram refuses or bad nesting
+    assert 0 < utf16_len(formatted.text) <= 4096
+    for row in screen.rows:
+        assert 0 < len(row) <= 8
+        for button in row:
+            assert button.text.strip()
+            assert button.callback_data is not None
+            assert len(str(button.callback_data).encode()) <= MAX_BYTES
+            decode(str(button.callback_data))
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+@pytest.mark.parametrize("make_case", [new_case, full_case], ids=["empty", "full"])
+def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], Case]) -> None:
+    case = make_case()
+    if name.startswith("candidate") and not case.specialist.candidates:
+        pytest.skip("no candidates in an empty case")
+    assert_telegram_accepts(SCREENS[name](turn_for(case)))
+
+
+def test_user_text_is_escaped_not_interpreted() -> None:
+    screen = specialist.candidate_screen(turn_for(full_case()), "c0")
+    assert "&lt;&amp;&gt;" in screen.text and "<&>" not in screen.text
+
+
+@pytest.mark.parametrize("key", ["errors", "next"])
+def test_every_one_line_message_renders(key: str) -> None:
+    details = {"limit": 3, "length": 9, "name": "Dr. <Rivera>", "record": RecordKind.LABS.value}
+    for name in RENDERER._strings[key]:
+        text = RENDERER.render(f"{key}/{name}", **details)
+        parse_html(text)
+        assert "{{" not in text and text.strip()
+
+
+def test_words_stay_plain_short_sentences() -> None:
+    """A rough guard on reading level: no sentence in a screen template runs past 30 words."""
+    sentences = []
+    for path in (TEMPLATES_ROOT / "en").rglob("*.j2"):
+        text = re.sub(r"{[{%#].*?[}%#]}|<[^>]+>", " ", path.read_text())
+        sentences += [(path.name, s) for s in re.split(r"[.!?:]\s|\n", text) if s.strip()]
+    too_long = [(name, s) for name, s in sentences if len(s.split()) > 30]
+    assert sentences and not too_long, too_long

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,10 @@ from bot import build_application
 from sandbox import SandboxServer
 from settings import Settings
 from storage import TinyDBCaseRepository
+
+
+# The bot's clock in these tests: dates the user sees are then fixed (a Monday, in Chicago time).
+NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
 
 
 def settings_for(sandbox: SandboxServer, data_dir: Path) -> Settings:
@@ -30,7 +35,7 @@ def settings_for(sandbox: SandboxServer, data_dir: Path) -> Settings:
 async def running_bot(sandbox: SandboxServer, data_dir: Path) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The bot polling the sandbox until the block ends; then stopped the way run_polling stops it."""
     repo = TinyDBCaseRepository(data_dir)
-    app = build_application(settings_for(sandbox, data_dir), repo)
+    app = build_application(settings_for(sandbox, data_dir), repo, clock=lambda: NOW)
     try:
         await app.initialize()
         if app.post_init is not None:

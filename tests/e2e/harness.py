@@ -16,7 +16,6 @@ from sandbox import SandboxServer
 from settings import Settings
 from storage import TinyDBCaseRepository
 
-
 # The bot's clock in these tests: dates the user sees are then fixed (a Monday, in Chicago time).
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
 

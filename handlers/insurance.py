@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, page_row, paginate, parse
+from handlers.turn import Screen, Turn, choices, page_row, paginate, parse
 from journey import insurance
 from journey.models import Answer, InsuranceOutcome, InsuranceQuestion, PromptKind
 
@@ -41,18 +41,16 @@ def show_insurance(turn: Turn, _: Button | None = None) -> Screen:
 def show_question(turn: Turn, button: Button) -> Screen:
     question = parse(InsuranceQuestion, button.arg(0))
     current = turn.case.insurance.answers.get(question)
-    rows = [
-        [
-            turn.button(
-                turn.label("toggle", on=current is a, text=turn.label(f"answer_{a.value}")),
-                Action.INSURANCE_ANSWER,
-                question.value,
-                a.value,
-            )
-            for a in Answer
-        ],
-        [turn.button(turn.label("back"), Action.INSURANCE)],
-    ]
+    rows = choices(
+        turn,
+        Answer,
+        lambda a: a is current,
+        lambda a: turn.label(f"answer_{a.value}"),
+        Action.INSURANCE_ANSWER,
+        question.value,
+        per_row=len(Answer),
+    )
+    rows.append([turn.button(turn.label("back"), Action.INSURANCE)])
     entry = turn.services.renderer.content.insurance_questions[question]
     return turn.screen("insurance/question", rows, entry=entry, current=current)
 
@@ -88,14 +86,9 @@ def show_calls(turn: Turn, button: Button) -> Screen:
 def show_outcome(turn: Turn, _: Button | None = None) -> Screen:
     current = turn.case.insurance.outcome
     outcomes = turn.services.renderer.content.outcomes
-    rows = [
-        [
-            turn.button(
-                turn.label("toggle", on=current is o, text=outcomes[o].label), Action.SET_OUTCOME, o.value
-            )
-        ]
-        for o in InsuranceOutcome
-    ]
+    rows = choices(
+        turn, InsuranceOutcome, lambda o: o is current, lambda o: outcomes[o].label, Action.SET_OUTCOME
+    )
     rows.append([turn.button(turn.label("back"), Action.INSURANCE)])
     return turn.screen("insurance/outcome", rows)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import menu
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, parse
+from handlers.turn import Screen, Turn, choices, parse
 from journey import cases
 from journey.models import Reason, Urgency
 
@@ -12,19 +12,10 @@ NO_ANSWER = "none"
 
 
 def show_reasons(turn: Turn, _: Button | None = None) -> Screen:
-    chosen = turn.case.profile.reasons
-    rows = [
-        [
-            turn.button(
-                turn.label(
-                    "toggle", on=reason in chosen, text=turn.services.renderer.content.reasons[reason].label
-                ),
-                Action.REASON,
-                reason.value,
-            )
-        ]
-        for reason in Reason
-    ]
+    labels = turn.services.renderer.content.reasons
+    rows = choices(
+        turn, Reason, turn.case.profile.reasons.__contains__, lambda r: labels[r].label, Action.REASON
+    )
     rows.append([turn.button(turn.label("done"), Action.REASONS_DONE)])
     return turn.screen("onboarding/reasons", rows)
 

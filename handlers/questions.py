@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button, InvalidButton
-from handlers.turn import Screen, Turn, page_row, paginate
+from handlers.turn import Screen, Turn, page_row, paginate, rows_of
 from journey import questions
 from journey.models import ChosenQuestion, PromptKind
 from templates.content import Theme
@@ -13,7 +13,7 @@ from templates.content import Theme
 def show_questions(turn: Turn, _: Button | None = None) -> Screen:
     themes = turn.services.renderer.content.themes
     buttons = [turn.button(t.title, Action.THEME, t.id, 0) for t in themes]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = rows_of(buttons, 2)
     rows.append([turn.button(turn.label("my_list", n=len(turn.case.questions.chosen)), Action.MY_LIST, 0)])
     rows.append([turn.button(turn.label("own_question"), Action.OWN_QUESTION)])
     rows.append([turn.button(turn.label("menu"), Action.MENU)])
@@ -39,7 +39,7 @@ def theme_screen(turn: Turn, theme: Theme, page_number: int) -> Screen:
         )
         for n, q in enumerate(page.items)
     ]
-    rows = [numbers[i : i + 3] for i in range(0, len(numbers), 3)]
+    rows = rows_of(numbers, 3)
     rows.append(page_row(turn, page, Action.THEME, theme.id))
     rows.append([turn.button(turn.label("back"), Action.QUESTIONS)])
     return turn.screen("questions/theme", rows, theme=theme, page=page, is_chosen=questions.is_chosen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, page_row, paginate, parse
+from handlers.turn import Screen, Turn, choices, page_row, paginate, parse, rows_of
 from journey import prompts, records
 from journey.models import PromptKind, RecordKind, RecordStatus
 
@@ -31,16 +31,15 @@ def show_records(turn: Turn, button: Button | None = None) -> Screen:
 
 def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     item = records.find_item(turn.case, kind)
-    statuses = [
-        turn.button(
-            turn.label("toggle", on=item.status is s, text=turn.label(f"record_{s.value}")),
-            Action.RECORD_STATUS,
-            kind.value,
-            s.value,
-        )
-        for s in RecordStatus
-    ]
-    rows = [statuses[i : i + 2] for i in range(0, len(statuses), 2)]
+    rows = choices(
+        turn,
+        RecordStatus,
+        lambda s: s is item.status,
+        lambda s: turn.label(f"record_{s.value}"),
+        Action.RECORD_STATUS,
+        kind.value,
+        per_row=2,
+    )
     rows.append([turn.button(turn.label("attach"), Action.RECORD_FILE, kind.value)])
     rows.append([turn.button(turn.label("back"), Action.RECORDS, 0)])
     return turn.screen("records/item", rows, item=item, entry=turn.services.renderer.content.records[kind])
@@ -69,7 +68,7 @@ def which_record_screen(turn: Turn) -> Screen:
         turn.button(labels[i.kind].label, Action.ATTACH_PENDING, i.kind.value)
         for i in turn.case.records.items
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = rows_of(buttons, 2)
     rows.append([turn.button(turn.label("cancel"), Action.CANCEL)])
     return turn.screen("records/which", rows)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, page_row, paginate, parse
+from handlers.turn import Screen, Turn, choices, page_row, paginate, parse
 from journey import specialist
 from journey.models import CandidateStatus, PromptKind, SpecialistKind
 
@@ -22,12 +22,9 @@ def show_specialist(turn: Turn, button: Button | None = None) -> Screen:
 
 
 def show_kinds(turn: Turn, _: Button | None = None) -> Screen:
-    needed = turn.case.specialist.needed
     kinds = turn.services.renderer.content.specialist_kinds
-    rows = [
-        [turn.button(turn.label("toggle", on=k in needed, text=kinds[k].label), Action.TOGGLE_KIND, k.value)]
-        for k in SpecialistKind
-    ]
+    needed = turn.case.specialist.needed.__contains__
+    rows = choices(turn, SpecialistKind, needed, lambda k: kinds[k].label, Action.TOGGLE_KIND)
     rows.append([turn.button(turn.label("back"), Action.SPECIALIST, 0)])
     return turn.screen("specialist/kinds", rows)
 
@@ -47,16 +44,15 @@ def on_add_candidate(turn: Turn, _: Button) -> Screen:
 
 def candidate_screen(turn: Turn, candidate_id: str) -> Screen:
     candidate = specialist.find_candidate(turn.case, candidate_id)
-    statuses = [
-        turn.button(
-            turn.label("toggle", on=candidate.status is s, text=turn.label(f"candidate_{s.value}")),
-            Action.CANDIDATE_STATUS,
-            candidate.id,
-            s.value,
-        )
-        for s in CandidateStatus
-    ]
-    rows = [statuses[i : i + 2] for i in range(0, len(statuses), 2)]
+    rows = choices(
+        turn,
+        CandidateStatus,
+        lambda s: s is candidate.status,
+        lambda s: turn.label(f"candidate_{s.value}"),
+        Action.CANDIDATE_STATUS,
+        candidate.id,
+        per_row=2,
+    )
     rows.append([turn.button(turn.label("remove"), Action.REMOVE_CANDIDATE, candidate.id)])
     rows.append([turn.button(turn.label("back"), Action.SPECIALIST, 0)])
     return turn.screen("specialist/candidate", rows, c=candidate)

@@ -7,7 +7,7 @@ that the edge sends or edits into the chat.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Generic, TypeVar
@@ -93,6 +93,27 @@ def parse(kind: type[E], value: str) -> E:
         return kind(value)
     except ValueError:
         raise InvalidButton() from None
+
+
+def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def choices(
+    turn: Turn,
+    options: Iterable[E],
+    is_on: Callable[[E], bool],
+    text: Callable[[E], str],
+    action: Action,
+    *prefix: str,
+    per_row: int = 1,
+) -> list[list[InlineKeyboardButton]]:
+    """A set of "✅ option" buttons, one per option; pressing one sends `action` with prefix + its value."""
+    buttons = [
+        turn.button(turn.label("toggle", on=is_on(o), text=text(o)), action, *prefix, str(o.value))
+        for o in options
+    ]
+    return rows_of(buttons, per_row)
 
 
 PAGE_SIZE = 6

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from journey.lists import toggled
 from journey.models import Case, Member, Reason, Role, Urgency
 from journey.text import LONG, SHORT, clean
 
@@ -38,12 +39,7 @@ def set_diagnosis(case: Case, text: str) -> None:
 
 
 def toggle_reason(case: Case, reason: Reason) -> None:
-    reasons = case.profile.reasons
-    if reason in reasons:
-        reasons.remove(reason)
-    else:
-        # Keep the order of the Reason enum so the list reads the same every time.
-        case.profile.reasons = [r for r in Reason if r in reasons or r is reason]
+    case.profile.reasons = toggled(case.profile.reasons, reason)
 
 
 def set_urgency(case: Case, urgency: Urgency | None) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from journey.errors import Gone, TooManyItems
+from journey.errors import TooManyItems
+from journey.lists import existing, find
 from journey.models import Answer, CallLog, Case, InsuranceOutcome, InsuranceQuestion
 from journey.text import LONG, SHORT, clean
 
@@ -24,17 +25,13 @@ def set_outcome(case: Case, outcome: InsuranceOutcome) -> None:
 
 
 def find_call(case: Case, call_id: str) -> CallLog:
-    for call in case.insurance.calls:
-        if call.id == call_id:
-            return call
-    raise Gone()
+    return find(case.insurance.calls, call_id)
 
 
 def start_call(case: Case, call_id: str, on: date, who: str | None = None) -> CallLog:
     """Open a new call log entry dated `on`; the same id twice returns the first one."""
-    for call in case.insurance.calls:
-        if call.id == call_id:
-            return call
+    if (same := existing(case.insurance.calls, call_id)) is not None:
+        return same
     if len(case.insurance.calls) >= MAX_CALLS:
         raise TooManyItems(limit=MAX_CALLS)
     call = CallLog(id=call_id, on=on, who=clean(who, SHORT) if who is not None else None)

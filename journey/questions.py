@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from journey.errors import Gone, TooManyItems, TooManyTop
+from journey.lists import existing, find
 from journey.models import Case, ChosenQuestion
 from journey.text import LONG, clean
 
@@ -11,10 +12,7 @@ MAX_QUESTIONS = 40
 
 
 def find_question(case: Case, question_id: str) -> ChosenQuestion:
-    for question in case.questions.chosen:
-        if question.id == question_id:
-            return question
-    raise Gone()
+    return find(case.questions.chosen, question_id)
 
 
 def is_chosen(case: Case, bank_id: str) -> bool:
@@ -39,9 +37,8 @@ def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str]) ->
 
 def add_own_question(case: Case, question_id: str, text: str) -> ChosenQuestion:
     """Add a question the user typed. The same id twice (a repeated update) adds it once."""
-    for question in case.questions.chosen:
-        if question.id == question_id:
-            return question
+    if (same := existing(case.questions.chosen, question_id)) is not None:
+        return same
     cleaned = clean(text, LONG)
     _check_room(case)
     question = ChosenQuestion(id=question_id, text=cleaned)

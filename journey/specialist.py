@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from journey.errors import Gone, TooManyItems
+from journey.errors import TooManyItems
+from journey.lists import existing, find, toggled
 from journey.models import Candidate, CandidateStatus, Case, SpecialistKind
 from journey.text import LONG, SHORT, clean
 
@@ -10,25 +11,17 @@ MAX_CANDIDATES = 30
 
 
 def toggle_needed(case: Case, kind: SpecialistKind) -> None:
-    needed = case.specialist.needed
-    if kind in needed:
-        needed.remove(kind)
-    else:
-        case.specialist.needed = [k for k in SpecialistKind if k in needed or k is kind]
+    case.specialist.needed = toggled(case.specialist.needed, kind)
 
 
 def find_candidate(case: Case, candidate_id: str) -> Candidate:
-    for candidate in case.specialist.candidates:
-        if candidate.id == candidate_id:
-            return candidate
-    raise Gone()
+    return find(case.specialist.candidates, candidate_id)
 
 
 def add_candidate(case: Case, candidate_id: str, name: str) -> Candidate:
     """Add a doctor by name. Adding the same id again (a repeated update) returns the first one."""
-    for candidate in case.specialist.candidates:
-        if candidate.id == candidate_id:
-            return candidate
+    if (same := existing(case.specialist.candidates, candidate_id)) is not None:
+        return same
     if len(case.specialist.candidates) >= MAX_CANDIDATES:
         raise TooManyItems(limit=MAX_CANDIDATES)
     candidate = Candidate(id=candidate_id, name=clean(name, SHORT))

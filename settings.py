@@ -20,7 +20,7 @@ To get a token:
   1. In Telegram, open a chat with @BotFather.
   2. Send /newbot and follow the two questions (a name, then a username ending in "bot").
   3. BotFather replies with a token like 123456789:AAE...; keep it secret.
-  4. Put it in a file named .env next to bot.py:
+  4. Put it in a file named .env in the folder you run the bot from:
          TELEGRAM_BOT_TOKEN=123456789:AAE...
      or export it in your shell, then run `make run` again.
 """

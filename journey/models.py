@@ -218,6 +218,88 @@ class QuestionsStep:
     chosen: list[ChosenQuestion] = field(default_factory=list)
 
 
+# --- the appointment ------------------------------------------------------------------------------------
+
+
+class AppointmentKind(enum.StrEnum):
+    SECOND_OPINION = "second"
+    THIRD_OPINION = "third"
+    PATHOLOGY_REVIEW = "pathology"
+    RECORDS_REVIEW = "records"  # the doctor reviews records only; the patient may not attend
+
+
+class AppointmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class Appointment:
+    """A consultation. `starts_at` is UTC; `zone` is the IANA zone it happens in (shown in that zone)."""
+
+    id: str
+    starts_at: datetime
+    zone: str
+    duration_minutes: int = 60
+    kind: AppointmentKind = AppointmentKind.SECOND_OPINION
+    doctor: str | None = None
+    institution: str | None = None
+    address: str | None = None
+    video_link: str | None = None  # set for a video visit instead of an address
+    phone: str | None = None
+    notes: str | None = None
+    status: AppointmentStatus = AppointmentStatus.ACTIVE
+    sequence: int = 0  # bumped on every change, so calendar apps update the event instead of adding one
+    created_at: datetime | None = None
+    outcome_note: str | None = None  # "how did it go?", filled after the visit
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+class ReminderKind(enum.StrEnum):
+    WEEK_BEFORE = "week"
+    TWO_DAYS_BEFORE = "two_days"
+    DAY_BEFORE = "day"
+    HOURS_BEFORE = "hours"
+    AFTER = "after"
+    RECORD_FOLLOW_UP = "record"
+    INSURANCE_CHECK = "insurance"
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # recorded just before the send: a crash now must not lead to a second send
+    SENT = "sent"
+    SKIPPED = "skipped"  # came due while the bot was down and no longer makes sense, or was switched off
+    FAILED = "failed"  # gave up (the user blocked the bot, or errors past the retry budget)
+    INTERRUPTED = "interrupted"  # found "sending" after a restart: maybe sent; never sent again
+
+
+@dataclass
+class Reminder:
+    """One planned message. Storage is the source of truth; the scheduler only reads due ones."""
+
+    id: str  # stable for the same plan entry, so re-planning keeps its history
+    kind: ReminderKind
+    due_at: datetime  # UTC
+    user_id: int
+    appointment_id: str | None = None
+    target: str | None = None  # e.g. the record kind a follow-up is about
+    status: ReminderStatus = ReminderStatus.PENDING
+    attempts: int = 0
+    sent_at: datetime | None = None
+
+
+@dataclass
+class MemberSettings:
+    zone: str | None = None  # IANA name; None until the user picks one
+    quiet_start: int = 21 * 60  # minutes after local midnight
+    quiet_end: int = 8 * 60
+    reminders_off: list[ReminderKind] = field(default_factory=list)
+    blocked: bool = False  # Telegram said 403: the user blocked the bot, so nothing more is sent
+
+
 # --- members and what the bot waits for ------------------------------------------------------------
 
 
@@ -261,6 +343,7 @@ class Member:
     # Telegram may deliver an update twice after a crash; the last few ids we applied, to skip repeats.
     # (Not a high-water mark: Telegram may restart update ids at a random value after a quiet week.)
     recent_updates: list[int] = field(default_factory=list)
+    settings: MemberSettings = field(default_factory=MemberSettings)
 
 
 @dataclass
@@ -274,6 +357,8 @@ class Case:
     records: RecordsStep = field(default_factory=RecordsStep)
     insurance: InsuranceStep = field(default_factory=InsuranceStep)
     questions: QuestionsStep = field(default_factory=QuestionsStep)
+    appointments: list[Appointment] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
 
     @property
     def owner_id(self) -> int:

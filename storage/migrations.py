@@ -26,10 +26,29 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 1
+CURRENT_SCHEMA = 2
 
-# n -> function that upgrades a schema-n document to schema n+1. Empty while there is only schema 1.
-MIGRATIONS: Mapping[int, Migration] = {}
+
+def _v1_to_v2(doc: Document) -> Document:
+    """Schema 2 adds appointments, stored reminders and per-member settings (time zone, quiet hours)."""
+    doc.setdefault("appointments", [])
+    doc.setdefault("reminders", [])
+    for member in doc.get("members", []):
+        member.setdefault(
+            "settings",
+            {
+                "zone": None,
+                "quiet_start": 21 * 60,
+                "quiet_end": 8 * 60,
+                "reminders_off": [],
+                "blocked": False,
+            },
+        )
+    return doc
+
+
+# n -> function that upgrades a schema-n document to schema n+1.
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

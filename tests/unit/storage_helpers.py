@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from journey.models import (
     Answer,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
     Attachment,
     AttachmentKind,
     CallLog,
@@ -17,6 +20,7 @@ from journey.models import (
     InsuranceQuestion,
     InsuranceStep,
     Member,
+    MemberSettings,
     Profile,
     Prompt,
     PromptKind,
@@ -26,6 +30,9 @@ from journey.models import (
     RecordKind,
     RecordsStep,
     RecordStatus,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
     Role,
     SpecialistKind,
     SpecialistStep,
@@ -53,6 +60,13 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 Prompt(PromptKind.CANDIDATE_NOTES, target="cand-1"),
                 pending_file=Attachment("fid0", "uid0", AttachmentKind.PHOTO, "x.jpg", T0),
                 recent_updates=[1001, 1002, 990],
+                settings=MemberSettings(
+                    zone="Europe/Berlin",
+                    quiet_start=22 * 60,
+                    quiet_end=7 * 60 + 30,
+                    reminders_off=[ReminderKind.HOURS_BEFORE],
+                    blocked=True,
+                ),
             ),
             Member(-7, Role.EDITOR, Prompt(PromptKind.DIAGNOSIS)),
             Member(99, Role.VIEWER, None),
@@ -109,4 +123,36 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 ChosenQuestion("q2", text="Own question?"),
             ]
         ),
+        appointments=[
+            Appointment(
+                "appt-1",
+                starts_at=datetime(2026, 12, 3, 20, 30, tzinfo=UTC),
+                zone="America/Chicago",
+                duration_minutes=90,
+                kind=AppointmentKind.PATHOLOGY_REVIEW,
+                doctor="Dr. A",
+                institution="Clinic",
+                address="1 Main St, Rochester",
+                video_link="https://video.example/abc",
+                phone="+1 555 0101",
+                notes="bring discs",
+                status=AppointmentStatus.CANCELLED,
+                sequence=3,
+                created_at=T0,
+                outcome_note="went well",
+            )
+        ],
+        reminders=[
+            Reminder(
+                "appt-1:week",
+                ReminderKind.WEEK_BEFORE,
+                due_at=datetime(2026, 11, 26, 15, 0, tzinfo=UTC),
+                user_id=42,
+                appointment_id="appt-1",
+                target="labs",
+                status=ReminderStatus.SENT,
+                attempts=2,
+                sent_at=datetime(2026, 11, 26, 15, 0, 3, tzinfo=UTC),
+            )
+        ],
     )

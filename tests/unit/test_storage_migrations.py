@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
+from storage.codec import case_from_dict
 from storage.migrations import Document, Migration
 from tests.unit.storage_helpers import minimal_case
 
@@ -98,3 +99,39 @@ def test_repository_stores_the_current_schema(tmp_path: Path) -> None:
         repo.save_case(minimal_case("case_0001"))
     data = json.loads((tmp_path / "cases" / "case_0001.json").read_text())
     assert data["case"]["1"]["schema"] == CURRENT_SCHEMA
+
+
+def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_settings(tmp_path: Path) -> None:
+    """A case file exactly as the first release wrote it (schema 1) is upgraded on load and saved as 2."""
+    doc = {
+        "schema": 1,
+        "id": "case-v1-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {"user_id": 7, "role": "owner", "prompt": None, "pending_file": None, "recent_updates": [3, 4]}
+        ],
+        "profile": {
+            "patient_name": "Ann",
+            "diagnosis": None,
+            "reasons": ["rare"],
+            "urgency": "soon",
+            "onboarded": True,
+        },
+        "specialist": {"needed": ["medical"], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA == 2
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.appointments == [] and case.reminders == []
+    settings = case.members[0].settings
+    assert (settings.zone, settings.quiet_start, settings.quiet_end, settings.blocked) == (
+        None,
+        1260,
+        480,
+        False,
+    )
+    assert case.profile.patient_name == "Ann" and case.members[0].recent_updates == [3, 4]

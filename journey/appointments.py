@@ -1,0 +1,105 @@
+"""The consultation: add, change, cancel; which one is next; what is still missing before it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from journey import records
+from journey.errors import TooManyItems
+from journey.lists import existing, find
+from journey.models import Appointment, AppointmentKind, AppointmentStatus, Case, RecordKind
+from journey.text import LONG, SHORT, clean
+
+MAX_APPOINTMENTS = 10
+
+# Fields the user fills one by one after the time is set, with the longest text each may hold.
+DETAILS = {
+    "doctor": SHORT,
+    "institution": SHORT,
+    "address": LONG,
+    "video_link": SHORT,
+    "phone": SHORT,
+    "notes": LONG,
+}
+
+
+def add(case: Case, appointment_id: str, starts_at: datetime, zone: str, now: datetime) -> Appointment:
+    """A new active appointment; the same id twice (a repeated update) returns the first one."""
+    if (same := existing(case.appointments, appointment_id)) is not None:
+        return same
+    if len([a for a in case.appointments if a.status is AppointmentStatus.ACTIVE]) >= MAX_APPOINTMENTS:
+        raise TooManyItems(limit=MAX_APPOINTMENTS)
+    appointment = Appointment(id=appointment_id, starts_at=starts_at, zone=zone, created_at=now)
+    case.appointments.append(appointment)
+    return appointment
+
+
+def find_appointment(case: Case, appointment_id: str) -> Appointment:
+    return find(case.appointments, appointment_id)
+
+
+def reschedule(case: Case, appointment_id: str, starts_at: datetime, zone: str) -> Appointment:
+    appointment = find_appointment(case, appointment_id)
+    if (appointment.starts_at, appointment.zone) != (starts_at, zone):
+        appointment.starts_at, appointment.zone = starts_at, zone
+        appointment.sequence += 1
+    return appointment
+
+
+def set_detail(case: Case, appointment_id: str, detail: str, text: str) -> Appointment:
+    """Set doctor, institution, address, video link, phone or notes. Any change bumps the calendar sequence."""
+    appointment = find_appointment(case, appointment_id)
+    value = clean(text, DETAILS[detail])
+    if getattr(appointment, detail) != value:
+        setattr(appointment, detail, value)
+        appointment.sequence += 1
+    return appointment
+
+
+def set_kind(case: Case, appointment_id: str, kind: AppointmentKind) -> Appointment:
+    appointment = find_appointment(case, appointment_id)
+    if appointment.kind is not kind:
+        appointment.kind = kind
+        appointment.sequence += 1
+    return appointment
+
+
+def cancel(case: Case, appointment_id: str) -> Appointment:
+    appointment = find_appointment(case, appointment_id)
+    if appointment.status is not AppointmentStatus.CANCELLED:
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.sequence += 1
+    return appointment
+
+
+def ends_at(appointment: Appointment) -> datetime:
+    return appointment.starts_at + timedelta(minutes=appointment.duration_minutes)
+
+
+def upcoming(case: Case, now: datetime) -> list[Appointment]:
+    """Active appointments not yet over, soonest first. The first is "the" appointment."""
+    active = [a for a in case.appointments if a.status is AppointmentStatus.ACTIVE and ends_at(a) > now]
+    return sorted(active, key=lambda a: a.starts_at)
+
+
+def next_appointment(case: Case, now: datetime) -> Appointment | None:
+    soon = upcoming(case, now)
+    return soon[0] if soon else None
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What could still spoil the visit: records not confirmed as arrived, insurance not settled."""
+
+    missing_records: tuple[RecordKind, ...]
+    insurance_unsettled: bool
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing_records and not self.insurance_unsettled
+
+
+def readiness(case: Case) -> Readiness:
+    missing = tuple(item.kind for item in records.missing_items(case))
+    return Readiness(missing, case.insurance.outcome is None)

@@ -1,0 +1,275 @@
+"""Reminders as data: a pure plan from the case and the time, and the rules for sending one.
+
+Storage is the source of truth: `replan` rewrites the case's pending reminders from the plan and keeps the
+history (sent, skipped, failed). The scheduler only asks `due` and `decide`, then records what happened with
+`mark_*`. A reminder is marked SENDING before the Telegram call and SENT after it; a restart that finds
+SENDING marks it INTERRUPTED and never sends it again (at most once: a duplicate "your visit is tomorrow" is
+confusing, and the calendar file's alarms back up a rare lost one).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from journey.appointments import upcoming
+from journey.models import (
+    Appointment,
+    Case,
+    Member,
+    RecordStatus,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
+
+R = ReminderKind
+
+# Reminders before the visit: days before the visit's date, at this local time of the person reminded.
+BEFORE: dict[ReminderKind, tuple[int, time]] = {
+    R.WEEK_BEFORE: (7, time(10, 0)),
+    R.TWO_DAYS_BEFORE: (2, time(10, 0)),
+    R.DAY_BEFORE: (1, time(18, 0)),  # the evening before: time to pack what to bring
+}
+HOURS_BEFORE = timedelta(hours=2)
+AFTER_AT = time(10, 0)  # the day after the visit: "how did it go?"
+FOLLOW_UP_AT = time(10, 0)
+FOLLOW_UP_DAYS = 7  # a requested record not received after this many days gets a nudge
+FOLLOW_UP_DAYS_URGENT = 3  # tighter when treatment must start soon
+INSURANCE_CHECK_DAYS = 10  # insurance still unsettled this many days before the visit
+INSURANCE_CHECK_DAYS_URGENT = 5
+
+LATE_LIMIT = timedelta(days=2)  # a follow-up or "how did it go?" later than this is skipped
+MAX_ATTEMPTS = 6
+HISTORY_KEPT = timedelta(days=90)
+
+BEFORE_KINDS = (R.WEEK_BEFORE, R.TWO_DAYS_BEFORE, R.DAY_BEFORE, R.HOURS_BEFORE)
+
+
+def member_zone(member: Member, fallback: str) -> ZoneInfo:
+    return ZoneInfo(member.settings.zone or fallback)
+
+
+def plan_reminders(case: Case, now: datetime) -> list[Reminder]:
+    """Every reminder that should be pending now, for every member who can still hear from the bot."""
+    planned: list[Reminder] = []
+    soon = upcoming(case, now)
+    for member in case.members:
+        if member.settings.blocked:
+            continue
+        for appointment in soon:
+            planned += _for_appointment(case, member, appointment, now)
+        planned += _record_follow_ups(case, member, now)
+    return [r for r in planned if r.due_at > now and r.kind not in _off(case, r.user_id)]
+
+
+def replan(case: Case, now: datetime) -> None:
+    """Make the stored reminders match the plan, keeping history and anything being sent."""
+    settled = [r for r in case.reminders if r.status is not ReminderStatus.PENDING]
+    settled = [r for r in settled if r.status is ReminderStatus.SENDING or now - r.due_at < HISTORY_KEPT]
+    known = {r.id for r in settled}
+    case.reminders = settled + [r for r in plan_reminders(case, now) if r.id not in known]
+
+
+def due(case: Case, now: datetime) -> list[Reminder]:
+    return sorted((r for r in case.reminders if _is_due(r, now)), key=lambda r: r.due_at)
+
+
+def next_due(case: Case) -> datetime | None:
+    pending = [r.due_at for r in case.reminders if r.status is ReminderStatus.PENDING]
+    return min(pending, default=None)
+
+
+class Decision(enum.StrEnum):
+    SEND = "send"
+    SKIP = "skip"
+
+
+def decide(case: Case, reminder: Reminder, now: datetime) -> Decision:
+    """Send a due reminder, or skip one that no longer makes sense (it came due while the bot was down)."""
+    member = next((m for m in case.members if m.user_id == reminder.user_id), None)
+    if member is None or member.settings.blocked or reminder.kind in member.settings.reminders_off:
+        return Decision.SKIP
+    appointment = next((a for a in upcoming(case, now) if a.id == reminder.appointment_id), None)
+    if reminder.kind in BEFORE_KINDS:
+        if appointment is None or now >= appointment.starts_at or _superseded(case, reminder, now):
+            return Decision.SKIP
+    elif reminder.kind is R.INSURANCE_CHECK:
+        if appointment is None or case.insurance.outcome is not None:
+            return Decision.SKIP
+    elif reminder.kind is R.RECORD_FOLLOW_UP:
+        item = next((i for i in case.records.items if i.kind.value == reminder.target), None)
+        if item is None or item.status is not RecordStatus.REQUESTED or now - reminder.due_at > LATE_LIMIT:
+            return Decision.SKIP
+    elif now - reminder.due_at > LATE_LIMIT:  # AFTER
+        return Decision.SKIP
+    return Decision.SEND
+
+
+def mark_sending(reminder: Reminder) -> None:
+    reminder.status = ReminderStatus.SENDING
+    reminder.attempts += 1
+
+
+def mark_sent(reminder: Reminder, now: datetime) -> None:
+    reminder.status, reminder.sent_at = ReminderStatus.SENT, now
+
+
+def mark_skipped(reminder: Reminder) -> None:
+    reminder.status = ReminderStatus.SKIPPED
+
+
+def mark_failed(reminder: Reminder) -> None:
+    reminder.status = ReminderStatus.FAILED
+
+
+def retry_later(reminder: Reminder, now: datetime) -> None:
+    """A transient error: try again with a growing pause (30 s, 1, 2, 4... minutes), then give up."""
+    if reminder.attempts >= MAX_ATTEMPTS:
+        reminder.status = ReminderStatus.FAILED
+        return
+    reminder.status = ReminderStatus.PENDING
+    reminder.due_at = now + timedelta(seconds=30 * 2 ** (reminder.attempts - 1))
+
+
+def recover_interrupted(case: Case) -> bool:
+    """After a restart: a reminder left SENDING may have gone out. Never send it twice."""
+    interrupted = [r for r in case.reminders if r.status is ReminderStatus.SENDING]
+    for reminder in interrupted:
+        reminder.status = ReminderStatus.INTERRUPTED
+    return bool(interrupted)
+
+
+def block(case: Case, user_id: int) -> None:
+    """The user blocked the bot: stop planning for them, and drop what was pending."""
+    for member in case.members:
+        if member.user_id == user_id:
+            member.settings.blocked = True
+    for reminder in case.reminders:
+        if reminder.user_id == user_id and reminder.status is ReminderStatus.PENDING:
+            reminder.status = ReminderStatus.FAILED
+
+
+# --- the plan -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Quiet:
+    zone: ZoneInfo
+    start: int  # minutes after midnight
+    end: int
+
+    def contains(self, local: datetime) -> bool:
+        minutes = local.hour * 60 + local.minute
+        if self.start == self.end:
+            return False
+        if self.start > self.end:  # spans midnight, like 21:00-08:00
+            return minutes >= self.start or minutes < self.end
+        return self.start <= minutes < self.end
+
+    def end_after(self, local: datetime) -> datetime:
+        """The first moment after `local` when the quiet period is over."""
+        end = time(self.end // 60, self.end % 60)
+        day = local.date()
+        if local.hour * 60 + local.minute >= self.end:
+            day += timedelta(days=1)
+        return datetime.combine(day, end, tzinfo=self.zone)
+
+
+def _at(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def _outside_quiet(due_at: datetime, member: Member, zone: ZoneInfo, deadline: datetime | None) -> datetime:
+    """Move a reminder that falls in quiet hours to their end, unless the visit itself comes first."""
+    quiet = _Quiet(zone, member.settings.quiet_start, member.settings.quiet_end)
+    local = due_at.astimezone(zone)
+    if not quiet.contains(local):
+        return due_at
+    moved = quiet.end_after(local).astimezone(ZoneInfo("UTC"))
+    return due_at if deadline is not None and moved >= deadline else moved
+
+
+def _reminder(
+    kind: ReminderKind,
+    due_at: datetime,
+    member: Member,
+    key: str,
+    appointment_id: str | None = None,
+    target: str | None = None,
+) -> Reminder:
+    return Reminder(
+        id=f"{key}:{kind.value}:{member.user_id}",
+        kind=kind,
+        due_at=due_at,
+        user_id=member.user_id,
+        appointment_id=appointment_id,
+        target=target,
+    )
+
+
+def _for_appointment(case: Case, member: Member, appointment: Appointment, now: datetime) -> list[Reminder]:
+    zone = member_zone(member, appointment.zone)
+    start = appointment.starts_at
+    visit_day = start.astimezone(zone).date()
+    # The key names the appointment *and its time*: moving the visit plans a fresh set of reminders.
+    key = f"{appointment.id}@{int(start.timestamp()) // 60}"
+    appt = appointment.id
+    planned = [
+        _reminder(kind, _at(visit_day - timedelta(days=days), at, zone), member, key, appt)
+        for kind, (days, at) in BEFORE.items()
+    ]
+    planned.append(_reminder(R.HOURS_BEFORE, start - HOURS_BEFORE, member, key, appt))
+    planned.append(_reminder(R.AFTER, _at(visit_day + timedelta(days=1), AFTER_AT, zone), member, key, appt))
+    if case.insurance.outcome is None:
+        days = INSURANCE_CHECK_DAYS_URGENT if case.profile.time_sensitive else INSURANCE_CHECK_DAYS
+        check = _at(visit_day - timedelta(days=days), FOLLOW_UP_AT, zone)
+        planned.append(_reminder(R.INSURANCE_CHECK, check, member, key, appt))
+    for reminder in planned:
+        deadline = start if reminder.kind is not R.AFTER else None
+        reminder.due_at = _outside_quiet(reminder.due_at, member, zone, deadline)
+    return planned
+
+
+def _record_follow_ups(case: Case, member: Member, now: datetime) -> list[Reminder]:
+    """For each record asked for and not yet received: the next nudge, every N days after the request."""
+    soon = upcoming(case, now)
+    zone = member_zone(member, soon[0].zone if soon else "UTC")
+    every = FOLLOW_UP_DAYS_URGENT if case.profile.time_sensitive else FOLLOW_UP_DAYS
+    planned = []
+    for item in case.records.items:
+        if item.status is not RecordStatus.REQUESTED or item.requested_on is None:
+            continue
+        today = now.astimezone(zone).date()
+        waited = (today - item.requested_on).days
+        rounds = max(1, waited // every + 1)
+        due_at = _at(item.requested_on + timedelta(days=rounds * every), FOLLOW_UP_AT, zone)
+        key = f"rec-{item.kind.value}-{rounds}"
+        reminder = _reminder(R.RECORD_FOLLOW_UP, due_at, member, key, target=item.kind.value)
+        reminder.due_at = _outside_quiet(reminder.due_at, member, zone, None)
+        planned.append(reminder)
+    return planned
+
+
+def _off(case: Case, user_id: int) -> list[ReminderKind]:
+    member = next((m for m in case.members if m.user_id == user_id), None)
+    return member.settings.reminders_off if member else []
+
+
+def _is_due(reminder: Reminder, now: datetime) -> bool:
+    return reminder.status is ReminderStatus.PENDING and reminder.due_at <= now
+
+
+def _superseded(case: Case, reminder: Reminder, now: datetime) -> bool:
+    """A later "before the visit" reminder of the same visit is due too: only the latest is worth sending."""
+    order = BEFORE_KINDS.index(reminder.kind)
+    return any(
+        _is_due(other, now)
+        and other.appointment_id == reminder.appointment_id
+        and other.user_id == reminder.user_id
+        and other.kind in BEFORE_KINDS
+        and BEFORE_KINDS.index(other.kind) > order
+        for other in case.reminders
+    )

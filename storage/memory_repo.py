@@ -62,6 +62,10 @@ class InMemoryCaseRepository:
         self._check_open()
         return len(self._cases)
 
+    def case_ids(self) -> list[str]:
+        self._check_open()
+        return sorted(self._cases)
+
     def close(self) -> None:
         self._closed = True
 

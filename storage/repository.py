@@ -44,6 +44,10 @@ class CaseRepository(Protocol):
 
     def count_cases(self) -> int: ...
 
+    def case_ids(self) -> list[str]:
+        """Every stored case id, sorted (the reminder scheduler reads them all once at start-up)."""
+        ...
+
     def close(self) -> None:
         """Release what the repository holds (the TinyDB one: its lock on DATA_DIR). Call at shutdown."""
         ...

@@ -148,10 +148,14 @@ class TinyDBCaseRepository:
             return case
 
     def count_cases(self) -> int:
+        return len(self.case_ids())
+
+    def case_ids(self) -> list[str]:
         with self._mutex:
             self._check_open()
             with os.scandir(self._cases_dir) as entries:
-                return sum(1 for e in entries if e.name.endswith(".json") and not e.name.startswith("."))
+                names = [e.name.removesuffix(".json") for e in entries if e.name.endswith(".json")]
+            return sorted(name for name in names if is_case_id(name))
 
     def close(self) -> None:
         with self._mutex:

@@ -84,11 +84,14 @@ def test_malformed_id_is_refused_and_touches_no_file(
     assert _files_under(tmp_path) == before
 
 
-def test_count_cases(repo: CaseRepository) -> None:
-    assert repo.count_cases() == 0
-    for n in range(3):
+def test_count_cases_and_case_ids(repo: CaseRepository) -> None:
+    assert repo.count_cases() == 0 and repo.case_ids() == []
+    for n in (2, 0, 1):
         repo.save_case(minimal_case(f"case_000{n}"))
     assert repo.count_cases() == 3
+    assert repo.case_ids() == ["case_0000", "case_0001", "case_0002"]
+    repo.delete_case("case_0001")
+    assert repo.case_ids() == ["case_0000", "case_0002"]
 
 
 @pytest.mark.parametrize("chat_id", [1001, -1001234567890, 0])

@@ -104,9 +104,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _alert(query, renderer.render(refused.key, **refused.details))
         return
     if route.edits or left:
-        cases.remember_update(member, update.update_id)
-        case.updated_at = now
-        s.repo.save_case(case)
+        turn.save(update.update_id)
     await query.answer()
     await edit_screen(query, screen)
 

@@ -34,7 +34,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case = cases.start_case(new_case_id(), user.id, now)
         turn = Turn(s, case, user.id, now, id_from(message.chat_id, message.message_id))
         prompt = prompts.ask(case, user.id, PromptKind.PATIENT_NAME)
-        s.repo.save_case(case)
+        turn.save()
         s.repo.link_chat(message.chat_id, case.id)
         log.info("started a case")
         screen = show_prompt(turn, prompt)
@@ -76,8 +76,7 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
     turn = Turn(s, case, user.id, now, id_from(message.chat_id, message.message_id))
     had_pending = prompts.leave(case, user.id)
     if had_pending:
-        case.updated_at = now
-        s.repo.save_case(case)
+        turn.save()
     await send_screen(message, build(turn, had_pending))
 
 

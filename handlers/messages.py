@@ -41,7 +41,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("refused typed text: %s", type(refused).__name__)
         await send_screen(message, _refusal(turn, refused, pending))
         return
-    _save(turn, update.update_id)
+    turn.save(update.update_id)
     await send_screen(message, prompting.after(turn, step))
 
 
@@ -62,7 +62,7 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except JourneyError as refused:
         await message.reply_text(turn.render(refused.key, **refused.details))
         return
-    _save(turn, update.update_id)
+    turn.save(update.update_id)
     screen = records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
     await send_screen(message, screen)
 
@@ -87,13 +87,6 @@ def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn | No
 async def _no_case(message: Message | None, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is not None:
         await message.reply_text(services(context).renderer.render("errors/no_case"))
-
-
-def _save(turn: Turn, update_id: int) -> None:
-    member = require_editor(turn.case, turn.user_id)
-    cases.remember_update(member, update_id)
-    turn.case.updated_at = turn.now
-    turn.services.repo.save_case(turn.case)
 
 
 def _attachment(message: Message, turn: Turn) -> Attachment | None:

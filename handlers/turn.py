@@ -16,6 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
 from handlers.callbacks import Action, InvalidButton, encode
+from journey import cases, reminders
+from journey.access import find_member
 from journey.models import Case
 from storage.repository import CaseRepository
 from templates import Renderer
@@ -32,6 +34,8 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime]
     zone: tzinfo
+    # Called after every save, so the reminder scheduler knows the case's next due time.
+    on_saved: Callable[[Case], None] = lambda case: None
 
     def now(self) -> datetime:
         return self.clock()
@@ -72,6 +76,17 @@ class Turn:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.services.zone).date()
+
+    def save(self, update_id: int | None = None) -> None:
+        """Re-plan reminders from what changed, remember the update (repeats are skipped), write atomically."""
+        if update_id is not None:
+            member = find_member(self.case, self.user_id)
+            if member is not None:
+                cases.remember_update(member, update_id)
+        reminders.replan(self.case, self.now)
+        self.case.updated_at = self.now
+        self.services.repo.save_case(self.case)
+        self.services.on_saved(self.case)
 
     def render(self, name: str, /, **context: object) -> str:
         return self.services.renderer.render(name, case=self.case, **context)

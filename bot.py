@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 import handlers
+from handlers.reminders import ReminderDesk
 from handlers.turn import SERVICES_KEY, Services, services
 from settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError, configure_logging, load_settings
 from storage import TinyDBCaseRepository
@@ -23,9 +24,22 @@ from storage.repository import CaseRepository
 from templates import Renderer
 
 log = logging.getLogger("bot")
+DESK_KEY = "reminder_desk"
 
 # Shown in Telegram's menu, in this order. Descriptions live in templates/<locale>/strings.toml.
-COMMANDS = ("start", "menu", "progress", "specialist", "records", "insurance", "questions", "help", "cancel")
+COMMANDS = (
+    "start",
+    "menu",
+    "progress",
+    "specialist",
+    "records",
+    "insurance",
+    "questions",
+    "appointment",
+    "settings",
+    "help",
+    "cancel",
+)
 
 
 def utc_now() -> datetime:
@@ -36,6 +50,7 @@ def build_application(
     settings: Settings,
     repo: CaseRepository,
     clock: Callable[[], datetime] = utc_now,
+    reminder_tick: float = 30.0,
 ) -> Application:  # type: ignore[type-arg]
     """The whole bot, ready to run: the same code path for Telegram, a local server and the tests."""
     assert settings.token is not None
@@ -47,14 +62,35 @@ def build_application(
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        # Retry a 429 a few times instead of failing the reply (PTB's default is no retry at all).
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_announce)
+        .rate_limiter(rate_limiter())
+        .post_init(_start)
         .build()
     )
-    app.bot_data[SERVICES_KEY] = Services(repo, Renderer(), clock, settings.timezone)
+    desk = ReminderDesk(repo, clock)
+    app.bot_data[SERVICES_KEY] = Services(repo, Renderer(), clock, settings.timezone, on_saved=desk.note)
+    app.bot_data[DESK_KEY] = desk
     handlers.register(app)
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    # The scheduler only wakes the desk; what is due, and what was sent, lives in storage.
+    app.job_queue.run_repeating(desk.tick, interval=reminder_tick, first=reminder_tick, name="reminders")
     return app
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's limits, set on purpose: ~30 messages a second overall and 20 a minute per group.
+    A 429 is retried up to 5 times after the wait Telegram asks for (PTB's default: no retry at all);
+    what still fails is retried later by the reminder desk, never dropped."""
+    return AIORateLimiter(
+        overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
+    )
+
+
+async def _start(app: Application) -> None:  # type: ignore[type-arg]
+    """Before polling: settle reminders from the last run, then tell Telegram our commands."""
+    desk: ReminderDesk = app.bot_data[DESK_KEY]
+    indexed = desk.rebuild()
+    log.info("reminders: %d cases have pending reminders", indexed)
+    await _announce(app)
 
 
 async def _announce(app: Application) -> None:  # type: ignore[type-arg]

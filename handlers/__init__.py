@@ -13,6 +13,7 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", commands.on_start, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=PRIVATE))
+    app.add_handler(CommandHandler("appointment", commands.on_appointment, filters=PRIVATE))
     for name, build in commands.SCREENS.items():
         app.add_handler(CommandHandler(name, commands.screen_command(build), filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from handlers import insurance, menu, onboarding, prompting, questions, records, specialist
+from handlers import (
+    appointment,
+    insurance,
+    menu,
+    onboarding,
+    picker,
+    prompting,
+    questions,
+    records,
+    reminder_views,
+    settings_screen,
+    specialist,
+)
 from handlers.callbacks import Action, Button, InvalidButton, decode
 from handlers.reply import edit_screen
 from handlers.turn import Screen, Turn, services
@@ -32,6 +44,14 @@ class Route:
     show: Callable[[Turn, Button], Screen]
     edits: bool = False  # changes the case: editors only, and the case is saved
     keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
+
+
+def _noop(turn: Turn, button: Button) -> Screen:
+    raise Unchanged()
+
+
+class Unchanged(Exception):
+    """A heading or blank cell was tapped: answer the press, change nothing, keep the message."""
 
 
 ROUTES: dict[Action, Route] = {
@@ -72,6 +92,30 @@ ROUTES: dict[Action, Route] = {
     A.OWN_QUESTION: Route(questions.on_own_question, edits=True),
     A.TOGGLE_TOP: Route(questions.on_toggle_top, edits=True),
     A.REMOVE_QUESTION: Route(questions.on_remove, edits=True),
+    A.APPOINTMENT: Route(appointment.show_appointment),
+    A.NEW_APPOINTMENT: Route(appointment.on_new, edits=True),
+    A.FROM_CANDIDATE: Route(appointment.on_from_candidate, edits=True),
+    A.CHANGE_TIME: Route(appointment.on_change_time, edits=True),
+    A.PROPOSE_TIME: Route(appointment.on_propose, keeps_prompt=True),
+    A.CONFIRM_TIME: Route(appointment.on_confirm, edits=True, keeps_prompt=True),
+    A.PICK_MONTH: Route(picker.on_pick_month, keeps_prompt=True),
+    A.PICK_DAY: Route(picker.on_pick_day, keeps_prompt=True),
+    A.PICK_HOUR: Route(picker.on_pick_hour, keeps_prompt=True),
+    A.DETAIL: Route(appointment.on_detail, edits=True),
+    A.KINDS_OF_VISIT: Route(appointment.show_kinds),
+    A.SET_VISIT_KIND: Route(appointment.on_set_kind, edits=True),
+    A.CALENDAR_FILE: Route(appointment.on_calendar_file),
+    A.CANCEL_VISIT: Route(appointment.on_cancel_visit, edits=True),
+    A.CANCEL_VISIT_YES: Route(appointment.on_cancel_visit_yes, edits=True),
+    A.VISIT_NOTE: Route(appointment.on_visit_note, edits=True),
+    A.SETTINGS: Route(settings_screen.show_settings),
+    A.ZONES: Route(settings_screen.on_zones, edits=True),
+    A.SET_ZONE: Route(prompting.on_set_zone, edits=True, keeps_prompt=True),
+    A.QUIET: Route(settings_screen.on_quiet, edits=True),
+    A.TOGGLE_REMINDER: Route(settings_screen.on_toggle_reminder, edits=True),
+    A.REMINDER_OK: Route(reminder_views.on_ok, keeps_prompt=True),
+    A.SNOOZE: Route(reminder_views.on_snooze, edits=True, keeps_prompt=True),
+    A.NOOP: Route(_noop, keeps_prompt=True),
 }
 
 
@@ -95,6 +139,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         turn = Turn(s, case, query.from_user.id, now, new_id=id_from("cb", query.id))
         left = False if route.keeps_prompt else prompts.leave(case, turn.user_id)
         screen = route.show(turn, button)
+    except Unchanged:
+        await query.answer()
+        return
     except InvalidButton:
         log.info("refused a malformed or stale button")
         await _alert(query, renderer.render("errors/stale_button"))

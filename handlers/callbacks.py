@@ -64,6 +64,32 @@ class Action(enum.StrEnum):
     OWN_QUESTION = "qo"
     TOGGLE_TOP = "qp"
     REMOVE_QUESTION = "qr"
+    # the appointment
+    APPOINTMENT = "ap"  # the appointment screen: (appointment id or "next")
+    NEW_APPOINTMENT = "an"
+    FROM_CANDIDATE = "af"  # (candidate id): start a visit with the booked doctor filled in
+    CHANGE_TIME = "aw"  # (appointment id)
+    CONFIRM_TIME = "ac"  # (minutes since the epoch, UTC; target: "new", "c-<candidate>" or appointment id)
+    PICK_MONTH = "am"  # (yyyymm, target)
+    PICK_DAY = "ay"  # (yyyymmdd, target)
+    PICK_HOUR = "ah"  # (yyyymmdd, hour, target)
+    DETAIL = "ad"  # (appointment id, detail)
+    KINDS_OF_VISIT = "ak"  # (appointment id)
+    SET_VISIT_KIND = "aK"  # (appointment id, kind)
+    CALENDAR_FILE = "ai"  # (appointment id)
+    CANCEL_VISIT = "ax"  # (appointment id)
+    CANCEL_VISIT_YES = "aX"  # (appointment id)
+    VISIT_NOTE = "av"  # (appointment id): "how did it go?"
+    # settings and reminders
+    SETTINGS = "st"
+    ZONES = "sz"  # (target: "settings", "new" or an appointment id)
+    SET_ZONE = "sZ"  # (index in COMMON_ZONES, target)
+    QUIET = "sq"  # (preset index)
+    TOGGLE_REMINDER = "sr"  # (reminder kind)
+    REMINDER_OK = "ro"
+    NOOP = "x"  # blank calendar cells and headings: answered, nothing happens
+    PROPOSE_TIME = "aq"  # (minutes since the epoch, target): show the time in words to confirm
+    SNOOZE = "rz"  # (reminder kind, appointment id or record kind)
 
 
 # How many arguments each action carries; anything else is a forged or stale button.
@@ -92,6 +118,26 @@ ARITY: dict[Action, int] = {
     Action.MY_LIST: 1,
     Action.TOGGLE_TOP: 2,
     Action.REMOVE_QUESTION: 2,
+    Action.APPOINTMENT: 1,
+    Action.FROM_CANDIDATE: 1,
+    Action.CHANGE_TIME: 1,
+    Action.CONFIRM_TIME: 2,
+    Action.PICK_MONTH: 2,
+    Action.PICK_DAY: 2,
+    Action.PICK_HOUR: 3,
+    Action.DETAIL: 2,
+    Action.KINDS_OF_VISIT: 1,
+    Action.SET_VISIT_KIND: 2,
+    Action.CALENDAR_FILE: 1,
+    Action.CANCEL_VISIT: 1,
+    Action.CANCEL_VISIT_YES: 1,
+    Action.VISIT_NOTE: 1,
+    Action.ZONES: 1,
+    Action.SET_ZONE: 2,
+    Action.QUIET: 1,
+    Action.TOGGLE_REMINDER: 1,
+    Action.SNOOZE: 2,
+    Action.PROPOSE_TIME: 2,
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import insurance, menu, questions, records, specialist
+from handlers import appointment, insurance, menu, messages, questions, records, settings_screen, specialist
 from handlers.asking import show_prompt
 from handlers.reply import send_screen
 from handlers.turn import Screen, Turn, services
@@ -104,7 +104,26 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "records": records.show_records,
     "insurance": insurance.show_insurance,
     "questions": questions.show_questions,
+    "settings": settings_screen.show_settings,
 }
+
+
+async def on_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/appointment opens the visit; /appointment 3 Dec 2026 14:30 starts a new one with that time."""
+    typed = " ".join(context.args or [])
+    if not typed.strip():
+        await _open(update, context, lambda turn, _: appointment.show_appointment(turn))
+        return
+
+    def start_with_time(turn: Turn, _: bool) -> Screen:
+        screen = appointment.ask_time(turn, appointment.NEW)  # the time question, or the zone first
+        turn.save()  # the question is open even if the typed time needs another try
+        pending = prompts.pending(turn.case, turn.user_id)
+        if pending is not None and pending.kind is PromptKind.APPOINTMENT_TIME:
+            return messages.answer_screen(turn, typed, update.update_id)
+        return screen  # the time zone comes first; the user types the time after it
+
+    await _open(update, context, start_with_time)
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton
 
 from handlers.callbacks import Action, Button
 from handlers.turn import Screen, Turn
+from journey.appointments import next_appointment
 from journey.models import StepId
 from journey.progress import progress
 
@@ -28,10 +29,12 @@ def show_menu(turn: Turn, _: Button | None = None) -> Screen:
         [step_button(turn, step, turn.label("step", status=state.statuses[step].value, n=n, name=step.value))]
         for n, step in enumerate(StepId, start=1)
     ]
+    rows.append([turn.button(turn.label("appointment"), Action.APPOINTMENT, "next")])
     rows.append(
         [turn.button(turn.label("progress"), Action.PROGRESS), turn.button(turn.label("help"), Action.HELP)]
     )
-    return turn.screen("menu", rows, progress=state)
+    visit = next_appointment(turn.case, turn.now)
+    return turn.screen("menu", rows, progress=state, visit=visit, now=turn.now)
 
 
 def show_progress(turn: Turn, _: Button | None = None) -> Screen:

@@ -7,7 +7,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from handlers import prompting, records
+from handlers import picker, prompting, records
 from handlers.asking import show_prompt
 from handlers.callbacks import Action
 from handlers.reply import send_screen
@@ -27,22 +27,29 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if turn is None or message is None or message.text is None:
         await _no_case(message, context)
         return
-    pending = None
     try:
         member = require_editor(turn.case, turn.user_id)
-        if cases.is_repeat(member, update.update_id):
-            return
-        pending = member.prompt
-        step = prompts.answer(turn.case, turn.user_id, message.text, turn.new_id, turn.today)
-    except prompts.NothingPending:
-        await send_screen(message, _not_expected(turn))
+    except JourneyError as refused:
+        await message.reply_text(turn.render(refused.key, **refused.details))
         return
+    if cases.is_repeat(member, update.update_id):
+        return
+    await send_screen(message, answer_screen(turn, message.text, update.update_id))
+
+
+def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
+    """Apply text to the pending question and save; or say why not (nothing saved) and ask again."""
+    pending = prompts.pending(turn.case, turn.user_id)
+    try:
+        step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today)
+    except prompts.NothingPending:
+        return _not_expected(turn)
     except JourneyError as refused:
         log.info("refused typed text: %s", type(refused).__name__)
-        await send_screen(message, _refusal(turn, refused, pending))
-        return
-    turn.save(update.update_id)
-    await send_screen(message, prompting.after(turn, step))
+        taps = picker.after_reading_error(turn, refused, pending.target or "") if pending else None
+        return taps or _refusal(turn, refused, pending)
+    turn.save(update_id)
+    return prompting.after(turn, step)
 
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from handlers import insurance, menu, onboarding, questions, records, specialist
+from handlers import appointment, insurance, menu, onboarding, questions, records, settings_screen, specialist
 from handlers.asking import show_prompt
-from handlers.callbacks import Button
+from handlers.callbacks import Button, InvalidButton
 from handlers.turn import Screen, Turn
 from journey import prompts
 from journey.errors import Gone
 from journey.models import PromptKind, RecordKind
+from journey.zones import COMMON_ZONES
 
 K = PromptKind
 
 
 def after(turn: Turn, step: prompts.PromptStep) -> Screen:
     """The next question in the chain, or the screen the chain belongs to."""
+    if step.proposed is not None:
+        return appointment.propose(turn, step.proposed, step.answered.target or appointment.NEW)
     if step.next is not None:
         return show_prompt(turn, step.next)
     answered = step.answered
@@ -32,8 +35,33 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
             return insurance.show_insurance(turn)
         case K.OWN_QUESTION:
             return questions.list_screen(turn, 0)
+        case K.APPOINTMENT_DETAIL:
+            return appointment.visit_screen(turn, target)
+        case K.VISIT_NOTE:
+            return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
+        case K.ZONE:
+            return after_zone(turn, target)
         case _:
             return menu.show_menu(turn)
+
+
+def after_zone(turn: Turn, target: str) -> Screen:
+    """Where the zone question leads: settings, on to the visit's time, or back to the visit."""
+    if target == settings_screen.SETTINGS:
+        return settings_screen.show_settings(turn)
+    if appointment.is_new(target):
+        return appointment.ask_time(turn, target)
+    return appointment.visit_screen(turn, target)
+
+
+def on_set_zone(turn: Turn, button: Button) -> Screen:
+    """A zone button under the zone question: index into COMMON_ZONES, then the same path as typing."""
+    index = int(button.arg(0)) if button.arg(0).isdigit() else -1
+    if not 0 <= index < len(COMMON_ZONES):
+        raise InvalidButton()
+    prompts.set_zone_for(turn.case, turn.user_id, COMMON_ZONES[index], button.arg(1))
+    prompts.leave(turn.case, turn.user_id)
+    return after_zone(turn, button.arg(1))
 
 
 def on_skip(turn: Turn, button: Button) -> Screen:

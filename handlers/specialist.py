@@ -53,6 +53,8 @@ def candidate_screen(turn: Turn, candidate_id: str) -> Screen:
         candidate.id,
         per_row=2,
     )
+    if candidate.status is CandidateStatus.BOOKED:
+        rows.append([turn.button(turn.label("add_visit"), Action.FROM_CANDIDATE, candidate.id)])
     rows.append([turn.button(turn.label("remove"), Action.REMOVE_CANDIDATE, candidate.id)])
     rows.append([turn.button(turn.label("back"), Action.SPECIALIST, 0)])
     return turn.screen("specialist/candidate", rows, c=candidate)

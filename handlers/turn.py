@@ -56,9 +56,23 @@ def services(source: CallbackContext | Application) -> Services:  # type: ignore
 
 
 @dataclass(frozen=True)
+class OutgoingFile:
+    """A file the bot sends after the screen (a calendar file)."""
+
+    name: str
+    data: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
 class Screen:
     text: str
     rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
+    files: tuple[OutgoingFile, ...] = ()
+
+    def with_head(self, head: str) -> Screen:
+        """The same screen with a line on top (e.g. "Saved.")."""
+        return Screen(f"{head}\n\n{self.text}", self.rows, self.files)
 
     def markup(self) -> InlineKeyboardMarkup | None:
         return InlineKeyboardMarkup(self.rows) if self.rows else None

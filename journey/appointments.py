@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from journey import records
 from journey.errors import TooManyItems
 from journey.lists import existing, find
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, Case, RecordKind
 from journey.text import LONG, SHORT, clean
+from journey.when import at_time
 
 MAX_APPOINTMENTS = 10
 
@@ -71,6 +73,17 @@ def cancel(case: Case, appointment_id: str) -> Appointment:
         appointment.status = AppointmentStatus.CANCELLED
         appointment.sequence += 1
     return appointment
+
+
+def move_to_zone(case: Case, appointment_id: str, zone: str) -> Appointment:
+    """The visit is in another zone: keep the wall-clock time the user gave ("2:30 PM"), in the new zone."""
+    appointment = find_appointment(case, appointment_id)
+    wall = appointment.starts_at.astimezone(ZoneInfo(appointment.zone)).replace(tzinfo=None)
+    return reschedule(case, appointment_id, at_time(wall.date(), wall.hour, wall.minute, zone), zone)
+
+
+def set_visit_note(case: Case, appointment_id: str, text: str) -> None:
+    find_appointment(case, appointment_id).outcome_note = clean(text, LONG)
 
 
 def ends_at(appointment: Appointment) -> datetime:

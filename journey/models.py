@@ -325,6 +325,10 @@ class PromptKind(enum.StrEnum):
     CALL_NOTES = "call_notes"
     EXPECTED_COST = "cost"
     OWN_QUESTION = "own_question"
+    APPOINTMENT_TIME = "appt_time"  # target: "new", "c-<candidate id>" or an appointment id
+    APPOINTMENT_DETAIL = "appt_detail"  # target: "<appointment id>.<detail>"
+    VISIT_NOTE = "visit_note"  # target: appointment id
+    ZONE = "zone"  # target: where to go next ("settings", "new", "c-<candidate>", an appointment id)
 
 
 @dataclass

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from journey import cases, insurance, questions, records, specialist
+from journey import appointments, cases, insurance, questions, records, settings, specialist
 from journey.access import require_editor, require_member
 from journey.errors import Gone, JourneyError
+from journey.lists import existing
 from journey.models import Attachment, Case, Prompt, PromptKind, RecordKind
+from journey.when import read_when
+from journey.zones import find_zone
 
 K = PromptKind
 
@@ -29,7 +32,17 @@ NEXT: dict[PromptKind, PromptKind] = {
 }
 
 # Prompts that cannot be skipped: without the answer there is nothing to save (Cancel still works).
-REQUIRED = frozenset({K.CANDIDATE_NAME, K.OWN_QUESTION, K.RECORD_FILE})
+REQUIRED = frozenset(
+    {
+        K.CANDIDATE_NAME,
+        K.OWN_QUESTION,
+        K.RECORD_FILE,
+        K.APPOINTMENT_TIME,
+        K.APPOINTMENT_DETAIL,
+        K.ZONE,
+        K.VISIT_NOTE,
+    }
+)
 
 
 class ExpectedFile(JourneyError):
@@ -42,10 +55,14 @@ class NothingPending(JourneyError):
 
 @dataclass(frozen=True)
 class PromptStep:
-    """The prompt just answered (or skipped) and the one now waiting, if any."""
+    """The prompt just answered (or skipped) and the one now waiting, if any.
+
+    `proposed` is set when the answer is a time to confirm: nothing is saved until the user says yes.
+    """
 
     answered: Prompt
     next: Prompt | None
+    proposed: datetime | None = None
 
 
 def ask(case: Case, user_id: int, kind: PromptKind, target: str | None = None) -> Prompt:
@@ -69,13 +86,27 @@ def leave(case: Case, user_id: int) -> bool:
     return had
 
 
-def answer(case: Case, user_id: int, text: str, new_id: str, today: date) -> PromptStep:
+def answer(case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date) -> PromptStep:
     """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
     prompt = _pending_or_raise(case, user_id)
     if prompt.kind is K.RECORD_FILE:
         raise ExpectedFile()
+    if prompt.kind is K.APPOINTMENT_TIME:
+        # Read, don't save: the user confirms the time in words first. The question stays open.
+        reading = read_when(text, now, appointment_zone(case, user_id, prompt.target))
+        return PromptStep(answered=prompt, next=prompt, proposed=reading.starts_at)
+    if prompt.kind is K.ZONE:
+        set_zone_for(case, user_id, find_zone(text), prompt.target)
+        return _advance(case, user_id, prompt, prompt.target)
     target = _APPLY[prompt.kind](case, prompt.target, text, new_id, today)
     return _advance(case, user_id, prompt, target)
+
+
+def appointment_zone(case: Case, user_id: int, target: str | None) -> str:
+    """The zone a typed time is read in: the visit's own zone, or the member's zone for a new visit."""
+    if target is not None and (visit := existing(case.appointments, target)) is not None:
+        return visit.zone
+    return require_member(case, user_id).settings.zone or "UTC"
 
 
 def skip(case: Case, user_id: int, new_id: str, today: date) -> PromptStep:
@@ -189,6 +220,19 @@ def _own_question(case: Case, target: str | None, text: str, new_id: str, today:
     return questions.add_own_question(case, new_id, text).id
 
 
+def _appointment_detail(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    appointment_id, _, detail = _need(target).partition(".")
+    if detail not in appointments.DETAILS:
+        raise Gone()
+    appointments.set_detail(case, appointment_id, detail, text)
+    return appointment_id
+
+
+def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    appointments.set_visit_note(case, _need(target), text)
+    return _need(target)
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -202,4 +246,14 @@ _APPLY: dict[PromptKind, Applier] = {
     K.CALL_NOTES: _call_notes,
     K.EXPECTED_COST: _expected_cost,
     K.OWN_QUESTION: _own_question,
+    K.APPOINTMENT_DETAIL: _appointment_detail,
+    K.VISIT_NOTE: _visit_note,
 }
+
+
+def set_zone_for(case: Case, user_id: int, zone: str, target: str | None) -> None:
+    """`target` is an appointment id (move that visit) or anything else (the member's own zone)."""
+    if target is not None and existing(case.appointments, target) is not None:
+        appointments.move_to_zone(case, target, zone)
+    else:
+        settings.set_zone(case, user_id, zone)

@@ -65,9 +65,37 @@ def plan_reminders(case: Case, now: datetime) -> list[Reminder]:
     return [r for r in planned if r.due_at > now and r.kind not in _off(case, r.user_id)]
 
 
+SNOOZE = timedelta(hours=3)
+SNOOZED = "snooze-"  # id prefix of reminders the user asked to see again later
+
+
+def snooze(case: Case, user_id: int, kind: ReminderKind, about: str, now: datetime, new_id: str) -> Reminder:
+    """The same reminder again later (outside quiet hours). `about` is the visit or the record it is about."""
+    reminder_id = f"{SNOOZED}{new_id}"
+    if (same := next((r for r in case.reminders if r.id == reminder_id), None)) is not None:
+        return same
+    member = next(m for m in case.members if m.user_id == user_id)
+    is_record = kind is R.RECORD_FOLLOW_UP
+    visit = None if is_record else next((a for a in case.appointments if a.id == about), None)
+    zone = member_zone(member, visit.zone if visit else "UTC")
+    due_at = _outside_quiet(now + SNOOZE, member, zone, visit.starts_at if visit else None)
+    reminder = Reminder(
+        id=reminder_id,
+        kind=kind,
+        due_at=due_at,
+        user_id=user_id,
+        appointment_id=visit.id if visit else None,
+        target=about if is_record else None,
+    )
+    case.reminders.append(reminder)
+    return reminder
+
+
 def replan(case: Case, now: datetime) -> None:
-    """Make the stored reminders match the plan, keeping history and anything being sent."""
-    settled = [r for r in case.reminders if r.status is not ReminderStatus.PENDING]
+    """Make the stored reminders match the plan, keeping history, snoozes and anything being sent."""
+    settled = [
+        r for r in case.reminders if r.status is not ReminderStatus.PENDING or r.id.startswith(SNOOZED)
+    ]
     settled = [r for r in settled if r.status is ReminderStatus.SENDING or now - r.due_at < HISTORY_KEPT]
     known = {r.id for r in settled}
     case.reminders = settled + [r for r in plan_reminders(case, now) if r.id not in known]

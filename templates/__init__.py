@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
@@ -39,14 +40,22 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # Plain text (button labels, calendar files): nothing is escaped, nothing is HTML.
         self._plain = jinja2.Environment(
-            autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+            loader=jinja2.FileSystemLoader(folder),
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         self._cache: dict[tuple[int, str], jinja2.Template] = {}
         formats = self._strings["formats"]
         for env in (self._html, self._plain):
             env.globals.update(content=self.content, label=self.label)
             env.filters["day"] = lambda d: _format_day(d, formats["day"])
+            env.filters["when"] = lambda moment, zone: self._when(moment, zone)
+            env.filters["until"] = lambda moment, now: self._until(moment, now)
+            env.filters["city"] = city_name
         # A screen may include a one-line message; it is rendered (and escaped) on its own, then marked safe.
         self._html.globals["say"] = lambda key, /, **ctx: markupsafe.Markup(self.render(key, **ctx))
 
@@ -59,9 +68,31 @@ class Renderer:
             template = self._compiled(self._html, self._string(name))
         return template.render(**context).strip()
 
+    def text(self, name: str, /, **context: object) -> str:
+        """Plain text from `name.txt` (a calendar file's description): no HTML, no escaping."""
+        return self._plain.get_template(f"{name}.txt").render(**context).strip()
+
     def label(self, key: str, /, **context: object) -> str:
         """A button label: plain text (Telegram shows button text as is, so no HTML escaping)."""
         return self._compiled(self._plain, self._string(f"buttons/{key}")).render(**context).strip()
+
+    def _when(self, moment: datetime, zone: str) -> str:
+        """ "Thursday 3 December 2026, 2:30 PM, Chicago time": always with the zone, never a bare offset."""
+        local = moment.astimezone(ZoneInfo(zone))
+        text = local.strftime(self._strings["formats"]["when"])
+        return self._string("formats/in_zone").replace("{when}", text).replace("{city}", city_name(zone))
+
+    def _until(self, moment: datetime, now: datetime) -> str:
+        """How far away, in words: "in 40 minutes", "in 3 hours", "in 2 days"."""
+        minutes = int((moment - now).total_seconds() // 60)
+        words = self._strings["until"]
+        if minutes < 0:
+            return str(words["past"])
+        if minutes < 90:
+            return str(words["minutes"]).replace("{n}", str(max(minutes, 1)))
+        if minutes < 36 * 60:
+            return str(words["hours"]).replace("{n}", str(round(minutes / 60)))
+        return str(words["days"]).replace("{n}", str(round(minutes / (24 * 60))))
 
     def has(self, name: str) -> bool:
         return (ROOT / self.locale / f"{name}.j2").is_file() or self._lookup(name) is not None
@@ -85,6 +116,11 @@ class Renderer:
         if key not in self._cache:
             self._cache[key] = env.from_string(source)
         return self._cache[key]
+
+
+def city_name(zone: str) -> str:
+    """ "America/Los_Angeles" -> "Los Angeles", for "Los Angeles time"."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _format_day(value: date, pattern: str) -> str:

@@ -20,7 +20,7 @@ from journey.models import (
     Urgency,
 )
 from journey.progress import progress
-from tests.unit.factories import OWNER, STRANGER, TODAY, VIEWER, new_case, photo
+from tests.unit.factories import NOW, OWNER, STRANGER, TODAY, VIEWER, new_case, photo
 
 S = StepStatus
 
@@ -111,13 +111,13 @@ def test_time_sensitive_shows_in_progress() -> None:
 def test_a_candidate_chain_asks_name_place_contact_notes_and_skips_work() -> None:
     case = new_case()
     prompts.ask(case, OWNER, PromptKind.CANDIDATE_NAME)
-    step = prompts.answer(case, OWNER, "Dr. Rivera", "m1", TODAY)
+    step = prompts.answer(case, OWNER, "Dr. Rivera", "m1", NOW, TODAY)
     assert step.next is not None and step.next.kind is PromptKind.CANDIDATE_INSTITUTION
     assert step.next.target == "m1"
-    prompts.answer(case, OWNER, "City Cancer Center", "m2", TODAY)
+    prompts.answer(case, OWNER, "City Cancer Center", "m2", NOW, TODAY)
     step = prompts.skip(case, OWNER, "m3", TODAY)
     assert step.next is not None and step.next.kind is PromptKind.CANDIDATE_NOTES
-    step = prompts.answer(case, OWNER, "Suggested by my nurse", "m4", TODAY)
+    step = prompts.answer(case, OWNER, "Suggested by my nurse", "m4", NOW, TODAY)
     assert step.next is None and step.answered.target == "m1"
     candidate = specialist.find_candidate(case, "m1")
     assert (candidate.institution, candidate.contact, candidate.notes) == (
@@ -132,9 +132,9 @@ def test_bad_text_changes_nothing_and_keeps_the_question() -> None:
     case = new_case()
     prompts.ask(case, OWNER, PromptKind.CANDIDATE_NAME)
     with pytest.raises(EmptyText):
-        prompts.answer(case, OWNER, "   ", "m1", TODAY)
+        prompts.answer(case, OWNER, "   ", "m1", NOW, TODAY)
     with pytest.raises(TooLong):
-        prompts.answer(case, OWNER, "x" * 1000, "m1", TODAY)
+        prompts.answer(case, OWNER, "x" * 1000, "m1", NOW, TODAY)
     assert case.specialist.candidates == []
     pending = prompts.pending(case, OWNER)
     assert pending is not None and pending.kind is PromptKind.CANDIDATE_NAME
@@ -157,14 +157,14 @@ def test_skipping_who_on_a_call_still_logs_the_call_dated_today() -> None:
 
 def test_text_when_nothing_is_pending_is_refused() -> None:
     with pytest.raises(prompts.NothingPending):
-        prompts.answer(new_case(), OWNER, "hello", "m1", TODAY)
+        prompts.answer(new_case(), OWNER, "hello", "m1", NOW, TODAY)
 
 
 def test_a_file_for_a_requested_record_is_attached_at_once() -> None:
     case = new_case()
     prompts.ask(case, OWNER, PromptKind.RECORD_FILE, RecordKind.LABS.value)
     with pytest.raises(prompts.ExpectedFile):
-        prompts.answer(case, OWNER, "here it is", "m1", TODAY)
+        prompts.answer(case, OWNER, "here it is", "m1", NOW, TODAY)
     assert prompts.receive_file(case, OWNER, photo()) is RecordKind.LABS
     assert records.find_item(case, RecordKind.LABS).attachments[0].file_unique_id == "u1"
 

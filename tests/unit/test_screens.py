@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers import insurance, menu, onboarding, questions, records, specialist
+from handlers import (
+    appointment,
+    insurance,
+    menu,
+    onboarding,
+    picker,
+    questions,
+    records,
+    reminder_views,
+    settings_screen,
+    specialist,
+)
 from handlers.asking import show_prompt
-from handlers.callbacks import MAX_BYTES, decode
+from handlers.callbacks import MAX_BYTES, Action, Button, decode
 from handlers.turn import Screen, Services, Turn
-from journey import cases
+from journey import appointments, cases
 from journey import insurance as ins
 from journey import questions as qs
 from journey import specialist as sp
@@ -28,6 +39,8 @@ from journey.models import (
     PromptKind,
     RecordKind,
     RecordStatus,
+    Reminder,
+    ReminderKind,
     Urgency,
 )
 from journey.text import LONG, SHORT
@@ -64,12 +77,37 @@ def full_case() -> Case:
     case.insurance.outcome = InsuranceOutcome.PARTLY
     for n in range(qs.MAX_QUESTIONS):
         qs.add_own_question(case, f"q{n}", f"{n}{WIDE}"[:LONG])
+    for n in range(appointments.MAX_APPOINTMENTS):
+        appointments.add(case, f"a{n + 1}", NOW + timedelta(days=n + 3), "America/Chicago", NOW)
+        for detail, limit in appointments.DETAILS.items():
+            appointments.set_detail(case, f"a{n + 1}", detail, WIDE[:limit])
+        appointments.set_visit_note(case, f"a{n + 1}", WIDE[:LONG])
+    return case
+
+
+def with_visit(case: Case) -> Case:
+    if not case.appointments:
+        appointments.add(case, "a1", NOW + timedelta(days=10), "America/Chicago", NOW)
     return case
 
 
 def turn_for(case: Case) -> Turn:
     services = Services(InMemoryCaseRepository(), RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
     return Turn(services, case, OWNER, NOW, "newid")
+
+
+PROMPT_TARGETS = {
+    PromptKind.RECORD_FILE: RecordKind.LABS.value,
+    PromptKind.RECORD_REQUESTED_FROM: RecordKind.LABS.value,
+    PromptKind.APPOINTMENT_TIME: "new",
+    PromptKind.APPOINTMENT_DETAIL: "a1.doctor",
+    PromptKind.VISIT_NOTE: "a1",
+    PromptKind.ZONE: "settings",
+}
+SAMPLE_REMINDERS = {
+    kind: Reminder(f"r-{kind.value}", kind, NOW, OWNER, appointment_id="a1", target=RecordKind.LABS.value)
+    for kind in ReminderKind
+}
 
 
 def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], Screen]:
@@ -95,7 +133,22 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     **{f"calls page {p}": with_args(insurance.calls_screen, p) for p in (0, 99)},
     **{f"my list page {p}": with_args(questions.list_screen, p) for p in (0, 99)},
     **{f"theme {th.id}": with_args(questions.theme_screen, th, 0) for th in RENDERER.content.themes},
-    **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, RecordKind.LABS.value)) for k in PromptKind},
+    **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, PROMPT_TARGETS.get(k))) for k in PromptKind},
+    "appointment": appointment.show_appointment,
+    "appointment a1": with_args(appointment.visit_screen, "a1"),
+    "visit kinds": with_args(appointment.show_kinds, Button(Action.KINDS_OF_VISIT, "case-0001", ("a1",))),
+    "cancel visit?": with_args(
+        appointment.on_cancel_visit, Button(Action.CANCEL_VISIT, "case-0001", ("a1",))
+    ),
+    "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), "new"),
+    "pick day": with_args(picker.month_screen, 2026, 12, "new"),
+    "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),
+    "two days": with_args(picker.two_days_screen, date(2026, 12, 3), date(2026, 3, 12), None, "new"),
+    "settings": settings_screen.show_settings,
+    **{
+        f"reminder {k.value}": with_args(reminder_views.reminder_screen, SAMPLE_REMINDERS[k])
+        for k in ReminderKind
+    },
 }
 
 
@@ -114,7 +167,7 @@ def assert_telegram_accepts(screen: Screen) -> None:
 @pytest.mark.parametrize("name", list(SCREENS))
 @pytest.mark.parametrize("make_case", [new_case, full_case], ids=["empty", "full"])
 def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], Case]) -> None:
-    case = make_case()
+    case = with_visit(make_case())
     if name.startswith("candidate") and not case.specialist.candidates:
         pytest.skip("no candidates in an empty case")
     assert_telegram_accepts(SCREENS[name](turn_for(case)))

@@ -1,0 +1,50 @@
+"""/settings: the member's time zone, quiet hours and which reminders they want."""
+
+from __future__ import annotations
+
+from handlers.asking import ask
+from handlers.callbacks import Action, Button
+from handlers.turn import Screen, Turn, choices, parse
+from journey import settings
+from journey.access import require_member
+from journey.models import PromptKind, ReminderKind
+from journey.settings import Quiet
+
+SETTINGS = "settings"
+
+
+def show_settings(turn: Turn, _: Button | None = None) -> Screen:
+    mine = require_member(turn.case, turn.user_id).settings
+    rows = [[turn.button(turn.label("zone"), Action.ZONES, SETTINGS)]]
+    rows += choices(
+        turn,
+        Quiet,
+        lambda q: (q.start, q.end) == (mine.quiet_start, mine.quiet_end),
+        lambda q: turn.label("quiet", start=q.start, end=q.end),
+        Action.QUIET,
+        per_row=2,
+    )
+    rows += choices(
+        turn,
+        ReminderKind,
+        lambda k: k not in mine.reminders_off,
+        lambda k: turn.label(f"reminder_{k.value}"),
+        Action.TOGGLE_REMINDER,
+        per_row=2,
+    )
+    rows.append([turn.button(turn.label("menu"), Action.MENU)])
+    return turn.screen("settings", rows, mine=mine)
+
+
+def on_zones(turn: Turn, button: Button) -> Screen:
+    return ask(turn, PromptKind.ZONE, button.arg(0))
+
+
+def on_quiet(turn: Turn, button: Button) -> Screen:
+    settings.set_quiet(turn.case, turn.user_id, parse(Quiet, button.arg(0)))
+    return show_settings(turn)
+
+
+def on_toggle_reminder(turn: Turn, button: Button) -> Screen:
+    settings.toggle_reminder(turn.case, turn.user_id, parse(ReminderKind, button.arg(0)))
+    return show_settings(turn)

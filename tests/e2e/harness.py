@@ -30,11 +30,29 @@ def settings_for(sandbox: SandboxServer, data_dir: Path) -> Settings:
     )
 
 
+class Clock:
+    """The bot's clock in a test: it stands still until the test moves it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+
 @asynccontextmanager
-async def running_bot(sandbox: SandboxServer, data_dir: Path) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """The bot polling the sandbox until the block ends; then stopped the way run_polling stops it."""
+async def running_bot(
+    sandbox: SandboxServer, data_dir: Path, clock: Clock | None = None
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The bot polling the sandbox until the block ends; then stopped the way run_polling stops it.
+
+    Reminders are checked every 50 ms here (30 s in production), so moving the clock shows them at once.
+    """
     repo = TinyDBCaseRepository(data_dir)
-    app = build_application(settings_for(sandbox, data_dir), repo, clock=lambda: NOW)
+    app = build_application(settings_for(sandbox, data_dir), repo, clock=clock or Clock(), reminder_tick=0.05)
     try:
         await app.initialize()
         if app.post_init is not None:

@@ -34,7 +34,7 @@ def event_of(calendar: Calendar) -> dict[str, object]:
     (event,) = calendar.walk("VEVENT")
     return {
         "uid": str(event["UID"]),
-        "sequence": int(event["SEQUENCE"]),
+        "sequence": int(str(event["SEQUENCE"])),
         "status": str(event["STATUS"]),
         "start": event.decoded("DTSTART"),
         "tzid": event["DTSTART"].params.get("TZID"),

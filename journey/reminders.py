@@ -52,8 +52,12 @@ def member_zone(member: Member, fallback: str) -> ZoneInfo:
     return ZoneInfo(member.settings.zone or fallback)
 
 
-def plan_reminders(case: Case, now: datetime) -> list[Reminder]:
-    """Every reminder that should be pending now, for every member who can still hear from the bot."""
+def plan_reminders(case: Case, now: datetime, include_due: bool = False) -> list[Reminder]:
+    """Every reminder still ahead, for every member who can still hear from the bot.
+
+    With `include_due`, also those whose time has come: `replan` needs them to keep one that is due
+    but not yet sent (the bot was down, or a save came between its time and the next tick).
+    """
     planned: list[Reminder] = []
     soon = upcoming(case, now)
     for member in case.members:
@@ -62,7 +66,7 @@ def plan_reminders(case: Case, now: datetime) -> list[Reminder]:
         for appointment in soon:
             planned += _for_appointment(case, member, appointment, now)
         planned += _record_follow_ups(case, member, now)
-    return [r for r in planned if r.due_at > now and r.kind not in _off(case, r.user_id)]
+    return [r for r in planned if (include_due or r.due_at > now) and r.kind not in _off(case, r.user_id)]
 
 
 SNOOZE = timedelta(hours=3)
@@ -98,7 +102,17 @@ def replan(case: Case, now: datetime) -> None:
     ]
     settled = [r for r in settled if r.status is ReminderStatus.SENDING or now - r.due_at < HISTORY_KEPT]
     known = {r.id for r in settled}
-    case.reminders = settled + [r for r in plan_reminders(case, now) if r.id not in known]
+    pending = {r.id: r for r in case.reminders if r.status is ReminderStatus.PENDING}
+    fresh = []
+    for planned in plan_reminders(case, now, include_due=True):
+        stored = pending.get(planned.id)
+        if planned.id in known:
+            continue
+        if stored is not None and stored.attempts > 0:
+            fresh.append(stored)  # waiting to retry: keep its back-off
+        elif planned.due_at > now or stored is not None:
+            fresh.append(planned)  # ahead, or due and still owed (never invent one in the past)
+    case.reminders = settled + fresh
 
 
 def due(case: Case, now: datetime) -> list[Reminder]:

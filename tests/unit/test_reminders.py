@@ -201,3 +201,23 @@ def test_every_planned_time_is_outside_quiet_hours_or_before_an_early_visit(zone
             local = reminder.due_at.astimezone(ZoneInfo(zone))
             quiet = local.hour >= 21 or local.hour < 8
             assert not quiet or reminder.due_at < start, (hour, reminder.kind, local)
+
+
+def test_a_due_reminder_not_yet_sent_survives_replanning_and_keeps_its_retry_pause() -> None:
+    case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
+    replan(case, NOW)
+    later = utc(2026, 11, 27, 12, 0)  # the week-before reminder (26 Nov) is due and unsent
+    replan(case, later)
+    week = next(r for r in case.reminders if r.kind is R.WEEK_BEFORE)
+    assert week.status is ReminderStatus.PENDING and week in reminders.due(case, later)
+    reminders.mark_sending(week)
+    reminders.retry_later(week, later)
+    pause = week.due_at
+    replan(case, later)
+    assert next(r for r in case.reminders if r.kind is R.WEEK_BEFORE).due_at == pause
+
+
+def test_booking_a_visit_soon_does_not_invent_reminders_already_past() -> None:
+    case = case_with_visit(utc(2026, 11, 25, 20, 30), "America/Chicago")
+    replan(case, NOW)
+    assert R.WEEK_BEFORE not in {r.kind for r in case.reminders}

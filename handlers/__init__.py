@@ -20,6 +20,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, commands.on_unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, messages.on_text))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), messages.on_file))
+    app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, messages.on_location))
     app.add_handler(MessageHandler(PRIVATE, messages.on_other))
     app.add_handler(
         MessageHandler(

@@ -74,6 +74,29 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_screen(message, screen)
 
 
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location sets the time zone when we asked for it; the location itself is not stored."""
+    turn, message = _turn(update, context)
+    if turn is None or message is None or message.location is None:
+        await _no_case(message, context)
+        return
+    try:
+        member = require_editor(turn.case, turn.user_id)
+        if cases.is_repeat(member, update.update_id):
+            return
+        step = prompts.answer_location(
+            turn.case, turn.user_id, message.location.latitude, message.location.longitude
+        )
+    except prompts.NothingPending:
+        await message.reply_text(turn.render("errors/location_unasked"))
+        return
+    except JourneyError as refused:
+        await message.reply_text(turn.render(refused.key, **refused.details))
+        return
+    turn.save(update.update_id)
+    await send_screen(message, prompting.after(turn, step))
+
+
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice notes, locations...: say what we can read."""
     if update.effective_message is not None:

@@ -17,7 +17,7 @@ from journey.errors import Gone, JourneyError
 from journey.lists import existing
 from journey.models import Attachment, Case, Prompt, PromptKind, RecordKind
 from journey.when import read_when
-from journey.zones import find_zone
+from journey.zones import find_zone, zone_at
 
 K = PromptKind
 
@@ -249,6 +249,15 @@ _APPLY: dict[PromptKind, Applier] = {
     K.APPOINTMENT_DETAIL: _appointment_detail,
     K.VISIT_NOTE: _visit_note,
 }
+
+
+def answer_location(case: Case, user_id: int, latitude: float, longitude: float) -> PromptStep:
+    """A shared location answers the time zone question (and is used for nothing else, nor kept)."""
+    prompt = _pending_or_raise(case, user_id)
+    if prompt.kind is not K.ZONE:
+        raise NothingPending()
+    set_zone_for(case, user_id, zone_at(latitude, longitude), prompt.target)
+    return _advance(case, user_id, prompt, prompt.target)
 
 
 def set_zone_for(case: Case, user_id: int, zone: str, target: str | None) -> None:

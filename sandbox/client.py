@@ -178,6 +178,14 @@ class SandboxUser:
         inbound.send_photo(self._state, self.profile, self.chat, data, (width, height), caption)
         return await self._settle(since, "sent a photo", expect_reply=expect_reply, within=within)
 
+    async def send_location(
+        self, latitude: float, longitude: float, *, expect_reply: bool = True, within: float | None = None
+    ) -> Reply:
+        """Share a location and wait for the bot."""
+        since = self._state.next_seq()
+        inbound.send_location(self._state, self.profile, self.chat, latitude, longitude)
+        return await self._settle(since, "shared a location", expect_reply=expect_reply, within=within)
+
     async def tap(
         self,
         label: str,

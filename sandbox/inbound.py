@@ -111,6 +111,14 @@ def send_photo(
     return user_message(state, user, chat, content, summary="photo")
 
 
+def send_location(
+    state: SandboxState, user: UserProfile, chat: Chat, latitude: float, longitude: float
+) -> MessageRecord:
+    """The user shares a location (from the attachment menu)."""
+    content = {"location": {"latitude": latitude, "longitude": longitude}}
+    return user_message(state, user, chat, content, summary="location")
+
+
 def chat_instance(state: SandboxState, chat: Chat) -> str:
     """A stable opaque id of the chat, as ``callback_query.chat_instance`` carries it."""
     return str(abs(chat.id) * 1_000_003 + state.bot_id)

@@ -187,3 +187,25 @@ async def test_booking_a_doctor_offers_to_add_the_visit_with_their_details(
         reply = await alex.tap("Yes, that's right")
         assert "Doctor: Dr. Okafor" in all_text(reply) and "Place: University Hospital" in all_text(reply)
         assert "Phone: 555-0100" in all_text(reply)
+
+
+async def test_sharing_a_location_sets_the_time_zone_and_settings_change_reminders(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        reply = await alex.send_location(41.88, -87.63)
+        assert "only use a location to set your time zone" in reply.text
+        await alex.send("/appointment")
+        await alex.tap("Add the visit")
+        reply = await alex.send_location(33.45, -112.07)  # Phoenix: Arizona keeps standard time
+        assert "When is the visit?" in reply.text and "Phoenix time" in reply.text
+
+        reply = await alex.send("/settings")
+        assert "Time zone: Phoenix" in reply.text
+        assert "✅ 🌙 21:00\u201308:00" in reply.buttons and "✅ Two hours before" in reply.buttons
+        reply = await alex.tap("22:00\u201307:00")
+        assert "✅ 🌙 22:00\u201307:00" in reply.buttons
+        reply = await alex.tap("Two hours before")
+        assert "▫️ Two hours before" in reply.buttons

@@ -23,18 +23,12 @@ log = logging.getLogger(__name__)
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply typed text to the pending question; bad text gets a reason and the question again."""
-    turn, message = _turn(update, context)
-    if turn is None or message is None or message.text is None:
-        await _no_case(message, context)
+    found = await _editor_turn(update, context)
+    if found is None:
         return
-    try:
-        member = require_editor(turn.case, turn.user_id)
-    except JourneyError as refused:
-        await message.reply_text(turn.render(refused.key, **refused.details))
-        return
-    if cases.is_repeat(member, update.update_id):
-        return
-    await send_screen(message, answer_screen(turn, message.text, update.update_id))
+    turn, message = found
+    if message.text is not None:
+        await send_screen(message, answer_screen(turn, message.text, update.update_id))
 
 
 def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
@@ -54,17 +48,11 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A photo or document: attach it where we asked for one, or ask which record it is."""
-    turn, message = _turn(update, context)
-    if turn is None or message is None:
-        await _no_case(message, context)
+    found = await _editor_turn(update, context)
+    if found is None or (attachment := _attachment(found[1], found[0])) is None:
         return
-    attachment = _attachment(message, turn)
-    if attachment is None:
-        return
+    turn, message = found
     try:
-        member = require_editor(turn.case, turn.user_id)
-        if cases.is_repeat(member, update.update_id):
-            return
         kind = prompts.receive_file(turn.case, turn.user_id, attachment)
     except JourneyError as refused:
         await message.reply_text(turn.render(refused.key, **refused.details))
@@ -76,17 +64,12 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location sets the time zone when we asked for it; the location itself is not stored."""
-    turn, message = _turn(update, context)
-    if turn is None or message is None or message.location is None:
-        await _no_case(message, context)
+    found = await _editor_turn(update, context)
+    if found is None or (where := found[1].location) is None:
         return
+    turn, message = found
     try:
-        member = require_editor(turn.case, turn.user_id)
-        if cases.is_repeat(member, update.update_id):
-            return
-        step = prompts.answer_location(
-            turn.case, turn.user_id, message.location.latitude, message.location.longitude
-        )
+        step = prompts.answer_location(turn.case, turn.user_id, where.latitude, where.longitude)
     except prompts.NothingPending:
         await message.reply_text(turn.render("errors/location_unasked"))
         return
@@ -98,9 +81,26 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, voice notes, locations...: say what we can read."""
+    """Stickers, voice notes...: say what we can read."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(services(context).renderer.render("errors/not_understood"))
+
+
+async def _editor_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn, Message] | None:
+    """The turn for a message that may change the case; None when it was answered here (no case,
+    not allowed) or is a repeat of an update already applied."""
+    turn, message = _turn(update, context)
+    if turn is None or message is None:
+        await _no_case(message, context)
+        return None
+    try:
+        member = require_editor(turn.case, turn.user_id)
+    except JourneyError as refused:
+        await message.reply_text(turn.render(refused.key, **refused.details))
+        return None
+    if cases.is_repeat(member, update.update_id):
+        return None
+    return turn, message
 
 
 def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn | None, Message | None]:

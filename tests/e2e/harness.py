@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application
 
 from bot import build_application
-from sandbox import SandboxServer
+from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository
 
@@ -28,6 +28,13 @@ def settings_for(sandbox: SandboxServer, data_dir: Path) -> Settings:
         log_level="INFO",
         timezone=ZoneInfo("America/Chicago"),
     )
+
+
+async def choose_zone(user: SandboxUser, city: str) -> None:
+    """Set the user's time zone the way a person does: /settings, Time zone, tap the city."""
+    await user.send("/settings")
+    await user.tap("Time zone")
+    await user.tap(city)
 
 
 class Clock:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from sandbox import Reply, SandboxServer, SandboxUser
-from tests.e2e.harness import running_bot
+from tests.e2e.harness import choose_zone, running_bot
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -136,9 +136,7 @@ async def test_change_then_cancel_updates_the_same_calendar_event(
     async with running_bot(sandbox, data_dir):
         alex = sandbox.user(111, "Alex")
         await start(alex)
-        await alex.send("/settings")
-        await alex.tap("Time zone")
-        await alex.tap("Chicago")
+        await choose_zone(alex, "Chicago")
         await alex.send("/appointment 3 Dec 2026 14:30")
         await alex.tap("Yes, that's right")
         first = event_of(last_calendar(alex))
@@ -171,9 +169,7 @@ async def test_booking_a_doctor_offers_to_add_the_visit_with_their_details(
     async with running_bot(sandbox, data_dir):
         alex = sandbox.user(111, "Alex")
         await start(alex)
-        await alex.send("/settings")
-        await alex.tap("Time zone")
-        await alex.tap("Chicago")
+        await choose_zone(alex, "Chicago")
         await alex.send("/specialist")
         await alex.tap("Add a doctor")
         await alex.send("Dr. Okafor")

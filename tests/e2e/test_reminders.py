@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sandbox import SandboxServer, SandboxUser
-from tests.e2e.harness import Clock, running_bot
+from tests.e2e.harness import Clock, choose_zone, running_bot
 
 VISIT = "3 Dec 2026 2:30pm"  # Thursday, Chicago time = 20:30 UTC
 WEEK_BEFORE = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # Thu 26 Nov, 10:00 Chicago
@@ -18,9 +18,7 @@ TWO_DAYS_BEFORE = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 async def book_visit(alex: SandboxUser) -> None:
     await alex.send("/start")
     await alex.tap("Cancel")
-    await alex.send("/settings")
-    await alex.tap("Time zone")
-    await alex.tap("Chicago")
+    await choose_zone(alex, "Chicago")
     await alex.send(f"/appointment {VISIT}")
     await alex.tap("Yes, that's right")
 

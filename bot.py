@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 import handlers
+from handlers.ratelimit import ChatAwareRateLimiter
 from handlers.reminders import ReminderDesk
 from handlers.turn import SERVICES_KEY, Services, services
 from settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError, configure_logging, load_settings
@@ -51,6 +52,7 @@ def build_application(
     repo: CaseRepository,
     clock: Callable[[], datetime] = utc_now,
     reminder_tick: float = 30.0,
+    limiter: AIORateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The whole bot, ready to run: the same code path for Telegram, a local server and the tests."""
     assert settings.token is not None
@@ -62,7 +64,7 @@ def build_application(
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(rate_limiter())
+        .rate_limiter(limiter or rate_limiter())
         .post_init(_start)
         .build()
     )
@@ -77,12 +79,10 @@ def build_application(
 
 
 def rate_limiter() -> AIORateLimiter:
-    """Telegram's limits, set on purpose: ~30 messages a second overall and 20 a minute per group.
-    A 429 is retried up to 5 times after the wait Telegram asks for (PTB's default: no retry at all);
-    what still fails is retried later by the reminder desk, never dropped."""
-    return AIORateLimiter(
-        overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
-    )
+    """Telegram's limits, set on purpose (PTB's defaults retry nothing and ignore private chats):
+    30 messages a second overall, 20 a minute per group, about one a second per private chat, and a 429
+    retried up to 5 times after the wait Telegram asks for. What still fails, the reminder desk retries."""
+    return ChatAwareRateLimiter()
 
 
 async def _start(app: Application) -> None:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application
 
 from bot import build_application
+from handlers.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository
@@ -59,7 +60,11 @@ async def running_bot(
     Reminders are checked every 50 ms here (30 s in production), so moving the clock shows them at once.
     """
     repo = TinyDBCaseRepository(data_dir)
-    app = build_application(settings_for(sandbox, data_dir), repo, clock=clock or Clock(), reminder_tick=0.05)
+    # A test user types faster than any person: the per-chat limit is relaxed here and tested on its own.
+    limiter = ChatAwareRateLimiter(private_burst=1000, private_period=1.0)
+    app = build_application(
+        settings_for(sandbox, data_dir), repo, clock=clock or Clock(), reminder_tick=0.05, limiter=limiter
+    )
     try:
         await app.initialize()
         if app.post_init is not None:

@@ -1,0 +1,60 @@
+"""Telegram's sending limits, applied before Telegram has to refuse us.
+
+PTB's AIORateLimiter knows the overall limit (~30 messages a second) and the group limit (20 a minute), but
+not the private-chat one (about one message a second, short bursts tolerated). Many reminders for one
+person, or a caregiver's chat, would otherwise collect 429s. This adds that limit and retries a 429
+after the wait Telegram asks for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram._utils.types import JSONDict
+from telegram.ext import AIORateLimiter
+
+PRIVATE_BURST = 3  # messages a private chat may get at once...
+PRIVATE_PERIOD = 3.0  # ...per this many seconds: about one a second on average
+MAX_LIMITERS = 1024
+
+
+class ChatAwareRateLimiter(AIORateLimiter):
+    def __init__(self, *, private_burst: int = PRIVATE_BURST, private_period: float = PRIVATE_PERIOD) -> None:
+        super().__init__(
+            overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
+        )
+        self._private_burst = private_burst
+        self._private_period = private_period
+        self._private: dict[int, AsyncLimiter] = {}
+
+    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
+        if len(self._private) > MAX_LIMITERS:
+            # Forget idle chats (a full bucket means nothing is waiting), as PTB does for groups.
+            for key, limiter in list(self._private.items()):
+                if limiter.has_capacity(self._private_burst):
+                    del self._private[key]
+        if chat_id not in self._private:
+            self._private[chat_id] = AsyncLimiter(self._private_burst, self._private_period)
+        return self._private[chat_id]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        chat_id: object = data.get("chat_id")
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)  # type: ignore[call-overload]
+        # New messages only: edits answering a tap keep buttons quick, and Telegram tolerates them.
+        new_message = endpoint.startswith("send") and endpoint != "sendChatAction"
+        if new_message and isinstance(chat_id, int) and chat_id > 0:
+            async with self._private_limiter(chat_id):
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

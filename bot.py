@@ -74,7 +74,14 @@ def build_application(
     handlers.register(app)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     # The scheduler only wakes the desk; what is due, and what was sent, lives in storage.
-    app.job_queue.run_repeating(desk.tick, interval=reminder_tick, first=reminder_tick, name="reminders")
+    app.job_queue.run_repeating(
+        desk.tick,
+        interval=reminder_tick,
+        first=reminder_tick,
+        name="reminders",
+        # Decided, not defaulted: a late tick still runs (grace None), missed ticks collapse into one.
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
     return app
 
 

@@ -1,7 +1,7 @@
 """Telegram's sending limits, applied before Telegram has to refuse us.
 
 PTB's AIORateLimiter knows the overall limit (~30 messages a second) and the group limit (20 a minute), but
-not the private-chat one (about one message a second, short bursts tolerated). Many reminders for one
+not the private-chat one (about one message a second, short bursts tolerated). Several reminders for one
 person, or a caregiver's chat, would otherwise collect 429s. This adds that limit and retries a 429
 after the wait Telegram asks for.
 """
@@ -17,7 +17,9 @@ from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 PRIVATE_BURST = 3  # messages a private chat may get at once...
-PRIVATE_PERIOD = 3.0  # ...per this many seconds: about one a second on average
+PRIVATE_PERIOD = (
+    4.0  # ...per this many seconds: a little under Telegram's one a second, so jitter stays clear
+)
 MAX_LIMITERS = 1024
 
 

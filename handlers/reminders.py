@@ -8,6 +8,7 @@ in between: a handler may have changed it while we waited on the network.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -31,6 +32,7 @@ class ReminderDesk:
         self._repo = repo
         self._clock = clock
         self._next: dict[str, datetime] = {}
+        self._round: asyncio.Task[None] | None = None
 
     def rebuild(self) -> int:
         """Read every case once at start-up: settle interrupted sends, re-plan, index the next due time."""
@@ -61,10 +63,18 @@ class ReminderDesk:
         )
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The repeating job: send everything due now, case by case."""
-        s = services(context)
+        """The repeating job: start sending what is due, unless a round is still going.
+
+        The round runs as a task, so the job itself returns at once: a burst that takes minutes (10,000
+        reminders at 30 a second) neither blocks the scheduler nor makes it warn about skipped runs.
+        """
+        if self._round is not None and not self._round.done():
+            return
+        self._round = context.application.create_task(self._send_due(context.bot, services(context)))
+
+    async def _send_due(self, bot: Bot, s: Services) -> None:
         for case_id in self.due_cases(self._clock()):
-            await self.deliver(context.bot, s, case_id)
+            await self.deliver(bot, s, case_id)
 
     async def deliver(self, bot: Bot, s: Services, case_id: str) -> None:
         """Send (or skip) every due reminder of one case, one at a time."""
@@ -80,7 +90,7 @@ class ReminderDesk:
             self._save(case)
             screen = reminder_screen(Turn(s, case, reminder.user_id, now, new_id=reminder.id), reminder)
             outcome = await self._send(bot, reminder.user_id, screen.text, screen.markup())
-            self._record(case_id, reminder.id, reminder.user_id, outcome)
+            self._record(case_id, reminder.id, reminder.user_id, outcome, now)
 
     def _next_due(self, case_id: str) -> tuple[Case, Reminder] | None:
         case = self._repo.load_case(case_id)
@@ -108,15 +118,15 @@ class ReminderDesk:
             return "retry"
         return "sent"
 
-    def _record(self, case_id: str, reminder_id: str, user_id: int, outcome: str) -> None:
-        """Write down how the send ended, on a fresh copy of the case."""
+    def _record(self, case_id: str, reminder_id: str, user_id: int, outcome: str, now: datetime) -> None:
+        """Write down how the send ended, on a fresh copy of the case. `now` is when the send began,
+        so a retry's pause counts from the attempt."""
         case = self._repo.load_case(case_id)
         if case is None:
             return
         reminder = next((r for r in case.reminders if r.id == reminder_id), None)
         if reminder is None:
             return
-        now = self._clock()
         if outcome == "sent":
             reminders.mark_sent(reminder, now)
         elif outcome == "blocked":

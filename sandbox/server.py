@@ -25,6 +25,7 @@ from sandbox.errors import ApiError
 from sandbox.events import ChatEvent
 from sandbox.files import MAX_BOT_UPLOAD
 from sandbox.http_io import ok, read_params, refusal
+from sandbox.limits import LIMITED_METHODS, FloodControl, RateLimits
 from sandbox.methods_bot import scope_key
 from sandbox.params import Params
 from sandbox.state import ApiCall, Chat, SandboxState, UserProfile
@@ -54,8 +55,12 @@ class SandboxServer:
         clock: Callable[[], float] = time.time,
         reply_timeout: float = 5.0,
         quiet_period: float = 0.15,
+        limits: RateLimits | None = None,
+        limits_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = SandboxState(token, bot_username, bot_name, clock)
+        # Telegram's flood control; off unless asked for, so functional tests never wait on it.
+        self.flood = FloodControl(limits, limits_clock) if limits is not None else None
         self.host = host
         self.port = port
         self.reply_timeout = reply_timeout
@@ -208,12 +213,25 @@ class SandboxServer:
             fault = self.state.faults.take(name)
             if fault is not None:
                 raise fault
+            limited = self._check_limits(name, params)
             result = await method(self.state, params)
         except ApiError as error:
             self._note_refusal(name, params, error)
             return refusal(error)
+        if limited is not None and self.flood is not None:
+            self.flood.count_sent(limited)
         self.state.calls.append(ApiCall(name, params.raw()))
         return ok(result)
+
+    def _check_limits(self, method: str, params: Params) -> int | None:
+        """Refuse a send over Telegram's limits (429); the chat it counted against, if any."""
+        if self.flood is None or method.lower() not in LIMITED_METHODS:
+            return None
+        chat = self._chat_of(params)
+        if chat is None:
+            return None  # no such chat (or an inline message): the method itself answers
+        self.flood.admit(chat.id, is_group=chat.type != "private")
+        return chat.id
 
     def _note_refusal(self, method: str, params: Params, error: ApiError) -> None:
         self.state.calls.append(ApiCall(method, params.raw(), error.description))

@@ -10,7 +10,8 @@ from sandbox import SandboxServer
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[SandboxServer]:
-    server = SandboxServer()
+    # A reply's messages (a screen, then a calendar file) come milliseconds apart: 0.1 s of quiet is plenty.
+    server = SandboxServer(quiet_period=0.1)
     await server.start()
     try:
         yield server

@@ -85,7 +85,7 @@ async def test_sigkill_in_the_middle_of_writes_loses_no_confirmed_change(
     await alex.send("/start")
     await alex.tap("Cancel")
     kills = unconfirmed_saves = 0
-    while todo and kills < 8:
+    while todo and kills < 6:
         killer = asyncio.create_task(_kill_after(process, rng.uniform(0.2, 1.2)))
         try:
             while todo and process.returncode is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton
 
@@ -12,10 +12,9 @@ from handlers.turn import OutgoingFile, Screen, Turn, choices, parse, rows_of
 from journey import appointments, prompts, reminders, specialist
 from journey.access import require_member
 from journey.calendar import CalendarEvent, appointment_uid, build_ics
-from journey.errors import Gone, JourneyError
+from journey.errors import Gone
 from journey.ids import id_from
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, PromptKind
-from journey.when import YEARS_AHEAD
 
 NEW = "new"
 NEXT = "next"
@@ -138,11 +137,8 @@ def on_propose(turn: Turn, button: Button) -> Screen:
 
 def on_confirm(turn: Turn, button: Button) -> Screen:
     """Save the confirmed time: a new visit (maybe from a booked doctor) or a move of an existing one."""
-    starts_at, target = from_epoch_minutes(button.arg(0)), button.arg(1)
-    if starts_at <= turn.now:
-        raise TimePassed()
-    if starts_at > turn.now + timedelta(days=366 * YEARS_AHEAD):
-        raise InvalidButton()
+    starts_at = appointments.check_start(from_epoch_minutes(button.arg(0)), turn.now)
+    target = button.arg(1)
     zone = prompts.appointment_zone(turn.case, turn.user_id, target)
     if is_new(target):
         # The id comes from what was confirmed: a double tap confirms the same visit, not a second one.
@@ -173,10 +169,6 @@ def _copy_candidate(turn: Turn, appointment: Appointment, candidate_id: str) -> 
     ):
         if value:
             appointments.set_detail(turn.case, appointment.id, detail, value)
-
-
-class TimePassed(JourneyError):
-    key = "errors/time_passed"
 
 
 # --- details, kind, calendar file, cancel ------------------------------------------------------------------
@@ -241,13 +233,6 @@ def on_visit_note(turn: Turn, button: Button) -> Screen:
 def calendar_file(turn: Turn, appointment: Appointment) -> OutgoingFile:
     """The .ics for this visit: same UID every time, the sequence counts changes, CANCEL when cancelled."""
     renderer = turn.services.renderer
-    before = [
-        appointment.starts_at - r.due_at
-        for r in turn.case.reminders
-        if r.appointment_id == appointment.id
-        and r.user_id == turn.user_id
-        and r.kind in reminders.BEFORE_KINDS
-    ]
     location = ", ".join(p for p in (appointment.institution, appointment.address) if p) or None
     event = CalendarEvent(
         uid=appointment_uid(turn.case.id, appointment.id),
@@ -260,7 +245,7 @@ def calendar_file(turn: Turn, appointment: Appointment) -> OutgoingFile:
         url=appointment.video_link,
         description=renderer.text("appointment/ics_description", a=appointment, case=turn.case),
         cancelled=appointment.status is AppointmentStatus.CANCELLED,
-        alarms=tuple(sorted({d for d in before if d > timedelta(0)})),
+        alarms=reminders.alarm_offsets(turn.case, appointment.id, turn.user_id),
         alarm_text=renderer.text("appointment/ics_summary", a=appointment, case=turn.case),
     )
     caption = turn.render("appointment/ics_caption", a=appointment)

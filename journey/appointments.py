@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journey import records
-from journey.errors import TooManyItems
+from journey.errors import JourneyError, TooManyItems
 from journey.lists import existing, find
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, Case, RecordKind
 from journey.text import LONG, SHORT, clean
-from journey.when import at_time
+from journey.when import YEARS_AHEAD, TooFar, at_time
 
 MAX_APPOINTMENTS = 10
 
@@ -35,6 +35,19 @@ def add(case: Case, appointment_id: str, starts_at: datetime, zone: str, now: da
     appointment = Appointment(id=appointment_id, starts_at=starts_at, zone=zone, created_at=now)
     case.appointments.append(appointment)
     return appointment
+
+
+class TimePassed(JourneyError):
+    key = "errors/time_passed"
+
+
+def check_start(starts_at: datetime, now: datetime) -> datetime:
+    """A confirmed time must still be ahead (a confirm button can be tapped late) and within reach."""
+    if starts_at <= now:
+        raise TimePassed()
+    if starts_at > now + timedelta(days=366 * YEARS_AHEAD):
+        raise TooFar(when=starts_at, day=starts_at.date())
+    return starts_at
 
 
 def find_appointment(case: Case, appointment_id: str) -> Appointment:

@@ -221,3 +221,26 @@ def test_booking_a_visit_soon_does_not_invent_reminders_already_past() -> None:
     case = case_with_visit(utc(2026, 11, 25, 20, 30), "America/Chicago")
     replan(case, NOW)
     assert R.WEEK_BEFORE not in {r.kind for r in case.reminders}
+
+
+def test_calendar_alarms_are_the_members_before_the_visit_reminders() -> None:
+    case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
+    replan(case, NOW)
+    assert reminders.alarm_offsets(case, "a1", OWNER) == (
+        timedelta(hours=2),  # two hours before
+        timedelta(hours=20, minutes=30),  # 18:00 the evening before
+        timedelta(days=2, hours=4, minutes=30),  # 10:00 two days before
+        timedelta(days=7, hours=4, minutes=30),  # 10:00 a week before
+    )
+    assert reminders.alarm_offsets(case, "nope", OWNER) == ()
+
+
+def test_a_confirmed_time_must_still_be_ahead_and_within_two_years() -> None:
+    from journey.appointments import TimePassed, check_start
+    from journey.when import TooFar
+
+    assert check_start(NOW + timedelta(minutes=1), NOW) == NOW + timedelta(minutes=1)
+    with pytest.raises(TimePassed):
+        check_start(NOW, NOW)
+    with pytest.raises(TooFar):
+        check_start(NOW + timedelta(days=800), NOW)

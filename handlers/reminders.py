@@ -111,7 +111,7 @@ class ReminderDesk:
         except (RetryAfter, TimedOut, NetworkError):
             return "retry"  # the rate limiter already waited out its retries; try again later
         except BadRequest as error:
-            log.warning("a reminder was refused by Telegram: %s", error.message)
+            log.warning("a reminder was refused by Telegram (%s); it is marked failed", type(error).__name__)
             return "failed"
         except TelegramError as error:
             log.warning("a reminder failed: %s", type(error).__name__)

@@ -150,7 +150,6 @@ def on_confirm(turn: Turn, button: Button) -> Screen:
     else:
         appointment = appointments.reschedule(turn.case, target, starts_at, zone)
     prompts.leave(turn.case, turn.user_id)
-    reminders.replan(turn.case, turn.now)  # so the calendar file's alarms match the new plan
     screen = appointment_screen(turn, appointment)
     return Screen(screen.text, screen.rows, (calendar_file(turn, appointment),)).with_head(
         turn.render("appointment/saved")
@@ -219,7 +218,6 @@ def on_cancel_visit(turn: Turn, button: Button) -> Screen:
 
 def on_cancel_visit_yes(turn: Turn, button: Button) -> Screen:
     appointment = appointments.cancel(turn.case, button.arg(0))
-    reminders.replan(turn.case, turn.now)
     screen = show_appointment(turn)
     files = (calendar_file(turn, appointment),)
     return Screen(screen.text, screen.rows, files).with_head(turn.render("appointment/cancelled"))
@@ -245,7 +243,7 @@ def calendar_file(turn: Turn, appointment: Appointment) -> OutgoingFile:
         url=appointment.video_link,
         description=renderer.text("appointment/ics_description", a=appointment, case=turn.case),
         cancelled=appointment.status is AppointmentStatus.CANCELLED,
-        alarms=reminders.alarm_offsets(turn.case, appointment.id, turn.user_id),
+        alarms=reminders.alarm_offsets(turn.case, appointment.id, turn.user_id, turn.now),
         alarm_text=renderer.text("appointment/ics_summary", a=appointment, case=turn.case),
     )
     caption = turn.render("appointment/ics_caption", a=appointment)

@@ -40,9 +40,6 @@ class Services:
     def now(self) -> datetime:
         return self.clock()
 
-    def today(self) -> date:
-        return self.clock().astimezone(self.zone).date()
-
 
 SERVICES_KEY = "services"
 

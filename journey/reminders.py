@@ -115,14 +115,17 @@ def replan(case: Case, now: datetime) -> None:
     case.reminders = settled + fresh
 
 
-def alarm_offsets(case: Case, appointment_id: str, user_id: int) -> tuple[timedelta, ...]:
-    """How long before the visit this member's "before" reminders come: the calendar file's alarms."""
+def alarm_offsets(case: Case, appointment_id: str, user_id: int, now: datetime) -> tuple[timedelta, ...]:
+    """How long before the visit this member's "before" reminders come: the calendar file's alarms.
+
+    Read from the plan itself, so the file matches the reminders whatever has been saved yet.
+    """
     visit = next((a for a in case.appointments if a.id == appointment_id), None)
     if visit is None:
         return ()
     offsets = {
         visit.starts_at - r.due_at
-        for r in case.reminders
+        for r in plan_reminders(case, now)
         if r.appointment_id == appointment_id and r.user_id == user_id and r.kind in BEFORE_KINDS
     }
     return tuple(sorted(o for o in offsets if o > timedelta(0)))

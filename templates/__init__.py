@@ -94,9 +94,6 @@ class Renderer:
             return str(words["hours"]).replace("{n}", str(round(minutes / 60)))
         return str(words["days"]).replace("{n}", str(round(minutes / (24 * 60))))
 
-    def has(self, name: str) -> bool:
-        return (ROOT / self.locale / f"{name}.j2").is_file() or self._lookup(name) is not None
-
     def _string(self, name: str) -> str:
         found = self._lookup(name)
         if found is None:

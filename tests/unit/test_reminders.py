@@ -225,14 +225,13 @@ def test_booking_a_visit_soon_does_not_invent_reminders_already_past() -> None:
 
 def test_calendar_alarms_are_the_members_before_the_visit_reminders() -> None:
     case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
-    replan(case, NOW)
-    assert reminders.alarm_offsets(case, "a1", OWNER) == (
+    assert reminders.alarm_offsets(case, "a1", OWNER, NOW) == (
         timedelta(hours=2),  # two hours before
         timedelta(hours=20, minutes=30),  # 18:00 the evening before
         timedelta(days=2, hours=4, minutes=30),  # 10:00 two days before
         timedelta(days=7, hours=4, minutes=30),  # 10:00 a week before
     )
-    assert reminders.alarm_offsets(case, "nope", OWNER) == ()
+    assert reminders.alarm_offsets(case, "nope", OWNER, NOW) == ()
 
 
 def test_a_confirmed_time_must_still_be_ahead_and_within_two_years() -> None:

@@ -46,3 +46,47 @@ class TooManyTop(JourneyError):
 
 class TooManyItems(JourneyError):
     key = "errors/too_many_items"
+
+
+class OwnerOnly(JourneyError):
+    """Only the owner may do this (change roles, remove someone, or invite when helpers may not)."""
+
+    key = "errors/owner_only"
+
+
+class InviteUnknown(JourneyError):
+    """The link is malformed, or its case or invite does not exist (never says which)."""
+
+    key = "errors/invite_unknown"
+
+
+class InviteUsed(JourneyError):
+    key = "errors/invite_used"
+
+
+class InviteExpired(JourneyError):
+    key = "errors/invite_expired"
+
+
+class InviteRevoked(JourneyError):
+    key = "errors/invite_revoked"
+
+
+class AlreadyMember(JourneyError):
+    key = "errors/already_member"
+
+
+class TooManyMembers(JourneyError):
+    key = "errors/too_many_members"
+
+
+class OwnerMustStay(JourneyError):
+    """The owner cannot leave a case others are in: hand it over first (or delete the plan)."""
+
+    key = "errors/owner_must_stay"
+
+
+class NotYourself(JourneyError):
+    """Changing your own role or removing yourself goes through /leave, not the members screen."""
+
+    key = "errors/not_yourself"

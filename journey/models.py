@@ -1,7 +1,7 @@
 """The case and everything in it, as plain dataclasses.
 
 A *case* is one person's second-opinion journey. It holds the four steps, the optional profile from
-onboarding and its members (for now only the owner; caregivers join in a later issue). What the bot is
+onboarding and its members (the owner, and caregivers who joined by invite). What the bot is
 waiting for from a member (a typed answer) is kept on the member, inside the case, so that the change and
 the bot's next question are saved in one atomic write and survive a restart together.
 """
@@ -283,12 +283,20 @@ class Reminder:
     id: str  # stable for the same plan entry, so re-planning keeps its history
     kind: ReminderKind
     due_at: datetime  # UTC
-    user_id: int
+    user_id: int  # who hears it: a member's user id, or a linked group's chat id (negative)
     appointment_id: str | None = None
     target: str | None = None  # e.g. the record kind a follow-up is about
     status: ReminderStatus = ReminderStatus.PENDING
     attempts: int = 0
     sent_at: datetime | None = None
+
+
+class Notify(enum.StrEnum):
+    """What a member hears about without asking: other members' changes and reminders."""
+
+    ALL = "all"  # every change others make, and reminders
+    APPOINTMENTS = "appointments"  # appointment changes and reminders only
+    NONE = "none"  # nothing unasked (no reminders either)
 
 
 @dataclass
@@ -298,6 +306,7 @@ class MemberSettings:
     quiet_end: int = 8 * 60
     reminders_off: list[ReminderKind] = field(default_factory=list)
     blocked: bool = False  # Telegram said 403: the user blocked the bot, so nothing more is sent
+    notify: Notify = Notify.ALL
 
 
 # --- members and what the bot waits for ------------------------------------------------------------
@@ -348,6 +357,40 @@ class Member:
     # (Not a high-water mark: Telegram may restart update ids at a random value after a quiet week.)
     recent_updates: list[int] = field(default_factory=list)
     settings: MemberSettings = field(default_factory=MemberSettings)
+    # The first name Telegram gave when they joined, so others read "Dana marked ...". Never logged.
+    name: str | None = None
+    joined_at: datetime | None = None
+    invited_by: int | None = None
+
+
+class InviteStatus(enum.StrEnum):
+    OPEN = "open"
+    USED = "used"
+    REVOKED = "revoked"
+
+
+@dataclass
+class Invite:
+    """A single-use link to join a case. Only a hash of its secret is kept: the link itself is the key."""
+
+    id: str  # short and public: names the invite on buttons (to revoke it)
+    secret_hash: str  # sha256 of the secret, hex
+    role: Role
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    status: InviteStatus = InviteStatus.OPEN
+    used_by: int | None = None
+    used_at: datetime | None = None
+
+
+@dataclass
+class GroupChat:
+    """A group chat linked to the case: the family's progress chat."""
+
+    chat_id: int
+    linked_by: int
+    linked_at: datetime
 
 
 @dataclass
@@ -363,6 +406,9 @@ class Case:
     questions: QuestionsStep = field(default_factory=QuestionsStep)
     appointments: list[Appointment] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
+    invites: list[Invite] = field(default_factory=list)
+    groups: list[GroupChat] = field(default_factory=list)
+    editors_can_invite: bool = False
 
     @property
     def owner_id(self) -> int:

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from journey.access import EDIT_ROLES
 from journey.appointments import upcoming
 from journey.models import (
     Appointment,
     Case,
     Member,
+    Notify,
     RecordStatus,
     Reminder,
     ReminderKind,
     ReminderStatus,
+    Role,
 )
 
 R = ReminderKind
@@ -61,12 +64,39 @@ def plan_reminders(case: Case, now: datetime, include_due: bool = False) -> list
     planned: list[Reminder] = []
     soon = upcoming(case, now)
     for member in case.members:
-        if member.settings.blocked:
+        if member.settings.blocked or member.settings.notify is Notify.NONE:
             continue
+        can_act = member.role in EDIT_ROLES
         for appointment in soon:
-            planned += _for_appointment(case, member, appointment, now)
-        planned += _record_follow_ups(case, member, now)
+            # Follow-ups and "how did it go?" ask for something a viewer cannot do.
+            planned += [
+                r
+                for r in _for_appointment(case, member, appointment, now)
+                if can_act or r.kind in BEFORE_KINDS
+            ]
+        if can_act:
+            planned += _record_follow_ups(case, member, now)
+    for group in case.groups:
+        # The family chat hears the visit coming, in the visit's own time zone; actions stay private.
+        stand_in = _group_member(group.chat_id)
+        for appointment in soon:
+            planned += [
+                r for r in _for_appointment(case, stand_in, appointment, now) if r.kind in BEFORE_KINDS
+            ]
     return [r for r in planned if (include_due or r.due_at > now) and r.kind not in _off(case, r.user_id)]
+
+
+def _group_member(chat_id: int) -> Member:
+    """A linked group, seen as a member with default settings (quiet hours 21-8 in the visit's zone)."""
+    return Member(user_id=chat_id, role=Role.VIEWER)
+
+
+def recipient(case: Case, chat_id: int) -> Member | None:
+    """Who a reminder goes to: a member (their user id) or a linked group (its chat id)."""
+    member = next((m for m in case.members if m.user_id == chat_id), None)
+    if member is None and any(g.chat_id == chat_id for g in case.groups):
+        return _group_member(chat_id)
+    return member
 
 
 SNOOZE = timedelta(hours=3)
@@ -147,8 +177,10 @@ class Decision(enum.StrEnum):
 
 def decide(case: Case, reminder: Reminder, now: datetime) -> Decision:
     """Send a due reminder, or skip one that no longer makes sense (it came due while the bot was down)."""
-    member = next((m for m in case.members if m.user_id == reminder.user_id), None)
+    member = recipient(case, reminder.user_id)
     if member is None or member.settings.blocked or reminder.kind in member.settings.reminders_off:
+        return Decision.SKIP
+    if member.settings.notify is Notify.NONE:
         return Decision.SKIP
     appointment = next((a for a in upcoming(case, now) if a.id == reminder.appointment_id), None)
     if reminder.kind in BEFORE_KINDS:
@@ -201,7 +233,8 @@ def recover_interrupted(case: Case) -> bool:
 
 
 def block(case: Case, user_id: int) -> None:
-    """The user blocked the bot: stop planning for them, and drop what was pending."""
+    """The user blocked the bot (or the bot left a group): stop planning for them, drop what was pending."""
+    case.groups = [g for g in case.groups if g.chat_id != user_id]
     for member in case.members:
         if member.user_id == user_id:
             member.settings.blocked = True

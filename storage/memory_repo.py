@@ -58,6 +58,12 @@ class InMemoryCaseRepository:
         case_id = self._chats.get(check_chat_id(chat_id))
         return None if case_id is None else self.load_case(case_id)
 
+    def cases_of_user(self, user_id: int) -> list[Case]:
+        self._check_open()
+        found = [c for c in map(self.load_case, self._cases) if c is not None]
+        mine = [c for c in found if any(m.user_id == user_id for m in c.members)]
+        return sorted(mine, key=lambda c: (c.created_at, c.id))
+
     def count_cases(self) -> int:
         self._check_open()
         return len(self._cases)

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 2
+CURRENT_SCHEMA = 3
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -47,8 +47,21 @@ def _v1_to_v2(doc: Document) -> Document:
     return doc
 
 
+def _v2_to_v3(doc: Document) -> Document:
+    """Schema 3 adds caregivers: invites, linked group chats, member names and notification choices."""
+    doc.setdefault("invites", [])
+    doc.setdefault("groups", [])
+    doc.setdefault("editors_can_invite", False)
+    for member in doc.get("members", []):
+        member.setdefault("name", None)
+        member.setdefault("joined_at", None)
+        member.setdefault("invited_by", None)
+        member.get("settings", {}).setdefault("notify", "all")
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

@@ -42,6 +42,10 @@ class CaseRepository(Protocol):
         """The case linked to this chat, or None."""
         ...
 
+    def cases_of_user(self, user_id: int) -> list[Case]:
+        """Every case this user is a member of, oldest first (for choosing the active one)."""
+        ...
+
     def count_cases(self) -> int: ...
 
     def case_ids(self) -> list[str]:

@@ -4,11 +4,15 @@ Layout under DATA_DIR (dirs 0700, files 0600):
     .lock                   flock'ed while a bot process uses the directory
     cases/<case_id>.json    table "case": the case (doc 1); table "links": chats that point at it
     chats/<p|n><id>.json    table "chat": {"case_id": ...} (n = negative id, for groups)
+    users/u<id>.json        table "user": {"case_ids": [...]}: the cases a user is a member of
 
 One file per case keeps a save at the same cost with 10 or 10,000 cases, and a crash can only ever touch
 the one file being replaced (see atomic.py). The chat file is the source of truth for "which case does this
 chat work on"; the case's "links" table is a reverse index kept as a superset of it (written before a chat
 file is created, trimmed after one is removed) so delete_case finds every link without a scan.
+The user files follow the same rule the other way round: the case's member list is the truth, a user
+file is a superset of it (an id is added before the case naming them is written, dropped after), and
+cases_of_user checks membership in each case it loads.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from storage.repository import StorageError, check_case_id, check_chat_id, is_ca
 CASE_TABLE = "case"
 LINKS_TABLE = "links"
 CHAT_TABLE = "chat"
+USER_TABLE = "user"
 # The only document in the "case" and "chat" tables.
 ONLY_DOC = 1
 # Chat and link documents are versioned apart from case documents: they change for other reasons.
@@ -50,11 +55,12 @@ class TinyDBCaseRepository:
         self._data_dir = Path(data_dir)
         self._cases_dir = self._data_dir / "cases"
         self._chats_dir = self._data_dir / "chats"
+        self._users_dir = self._data_dir / "users"
         self._mutex = threading.RLock()
         ensure_private_dir(self._data_dir)
         self._lock_fd: int | None = _acquire_lock(self._data_dir)
         try:
-            for directory in (self._cases_dir, self._chats_dir):
+            for directory in (self._cases_dir, self._chats_dir, self._users_dir):
                 ensure_private_dir(directory)
                 # Safe only now: with the lock held, no other writer can own a temp file here.
                 remove_temp_files(directory)
@@ -89,16 +95,28 @@ class TinyDBCaseRepository:
             path = self._case_path(case.id)
             # Encode before touching the disk: a case that cannot be stored leaves the old file as it was.
             doc = {SCHEMA_KEY: CURRENT_SCHEMA, **case_to_dict(case)}
+            members = {m.user_id for m in case.members}
             with _open(path) as db:
-                _put_only_doc(db.table(CASE_TABLE), doc)
+                table = db.table(CASE_TABLE)
+                stored = table.get(doc_id=ONLY_DOC)
+                was = _member_ids(stored) if isinstance(stored, dict) else set()
+                # Superset order: name the case in a new member's file before the case names them.
+                for user_id in members - was:
+                    self._edit_user(user_id, lambda ids: ids | {case.id})
+                _put_only_doc(table, doc)
+            for user_id in was - members:
+                self._edit_user(user_id, lambda ids: ids - {case.id})
 
     def delete_case(self, case_id: str) -> None:
         with self._mutex:
             self._check_open()
             path = self._case_path(case_id)
+            members: set[int] = set()
             if path.exists():
                 with _open(path) as db:
                     chat_ids = [_link_chat_id(d) for d in db.table(LINKS_TABLE).all()]
+                    stored = db.table(CASE_TABLE).get(doc_id=ONLY_DOC)
+                members = _member_ids(stored) if isinstance(stored, dict) else set()
                 # Links first: a crash half-way leaves a case without links, never links without a case.
                 for chat_id in chat_ids:
                     if self._read_chat(chat_id) == case_id:
@@ -110,6 +128,8 @@ class TinyDBCaseRepository:
             for leftover in self._cases_dir.glob(f".{path.name}.*.tmp"):
                 leftover.unlink(missing_ok=True)
             fsync_dir(self._cases_dir)
+            for user_id in members:
+                self._edit_user(user_id, lambda ids: ids - {case_id})
 
     def link_chat(self, chat_id: int, case_id: str) -> None:
         with self._mutex:
@@ -146,6 +166,13 @@ class TinyDBCaseRepository:
                 # Dangling: the case is gone (or the id is bad). Forget the link so it stays gone.
                 self._remove_chat_file(chat_id)
             return case
+
+    def cases_of_user(self, user_id: int) -> list[Case]:
+        with self._mutex:
+            self._check_open()
+            found = [self.load_case(case_id) for case_id in sorted(self._read_user(user_id))]
+            mine = [c for c in found if c is not None and any(m.user_id == user_id for m in c.members)]
+            return sorted(mine, key=lambda c: (c.created_at, c.id))
 
     def count_cases(self) -> int:
         return len(self.case_ids())
@@ -197,6 +224,37 @@ class TinyDBCaseRepository:
         _check_index_schema(doc)
         case_id = doc.get("case_id")
         return case_id if isinstance(case_id, str) else None
+
+    def _user_path(self, user_id: int) -> Path:
+        if type(user_id) is not int or user_id <= 0:
+            raise StorageError("user id must be a positive int")
+        return self._users_dir / f"u{user_id}.json"
+
+    def _read_user(self, user_id: int) -> set[str]:
+        path = self._user_path(user_id)
+        if not path.exists():
+            return set()
+        with _open(path) as db:
+            doc = db.table(USER_TABLE).get(doc_id=ONLY_DOC)
+        if doc is None:
+            return set()
+        _check_index_schema(doc)
+        return {i for i in doc.get("case_ids", []) if is_case_id(i)}
+
+    def _edit_user(self, user_id: int, change: Callable[[set[str]], set[str]]) -> None:
+        if user_id <= 0:
+            return  # not a person (a test may use odd ids); people's ids are positive
+        before = self._read_user(user_id)
+        after = change(before)
+        if after == before:
+            return
+        path = self._user_path(user_id)
+        if not after:
+            path.unlink(missing_ok=True)
+            fsync_dir(self._users_dir)
+            return
+        with _open(path) as db:
+            _put_only_doc(db.table(USER_TABLE), {SCHEMA_KEY: INDEX_SCHEMA, "case_ids": sorted(after)})
 
     def _remove_chat_file(self, chat_id: int) -> None:
         path = self._chat_path(chat_id)
@@ -251,6 +309,12 @@ def _put_only_doc(table: Table, doc: dict[str, Any]) -> None:
 def _add_link(links: Table, chat_id: int) -> None:
     if not links.contains(Query().chat_id == chat_id):
         links.insert({SCHEMA_KEY: INDEX_SCHEMA, "chat_id": chat_id})
+
+
+def _member_ids(doc: dict[str, Any]) -> set[int]:
+    """User ids in a stored case document, read without decoding the whole case."""
+    members = doc.get("members", [])
+    return {m["user_id"] for m in members if isinstance(m, dict) and type(m.get("user_id")) is int}
 
 
 def _link_chat_id(doc: Document) -> int:

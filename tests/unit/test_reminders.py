@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from journey import appointments, reminders
+from journey import appointments, records, reminders
 from journey.models import (
     Case,
+    GroupChat,
     InsuranceOutcome,
+    Notify,
     RecordKind,
     RecordStatus,
     Reminder,
@@ -100,6 +102,43 @@ def test_viewers_are_planned_too_but_not_blocked_members() -> None:
     assert {r.user_id for r in plan_reminders(case, NOW)} == {OWNER, VIEWER}
     reminders.block(case, VIEWER)
     assert {r.user_id for r in plan_reminders(case, NOW)} == {OWNER}
+
+
+def test_viewers_hear_about_the_visit_but_not_about_chores_they_cannot_do() -> None:
+    case = new_case()
+    appointments.add(case, "a1", utc(2026, 12, 3, 20, 30), "America/Chicago", NOW)
+    records.set_status(case, RecordKind.LABS, RecordStatus.REQUESTED, date(2026, 11, 20))
+    kinds = {(r.user_id, r.kind) for r in plan_reminders(case, NOW)}
+    assert (VIEWER, ReminderKind.DAY_BEFORE) in kinds and (OWNER, ReminderKind.DAY_BEFORE) in kinds
+    chores = {ReminderKind.RECORD_FOLLOW_UP, ReminderKind.INSURANCE_CHECK, ReminderKind.AFTER}
+    assert {k for u, k in kinds if u == OWNER} >= chores
+    assert {k for u, k in kinds if u == VIEWER} == set(reminders.BEFORE_KINDS)
+
+
+def test_a_member_who_wants_nothing_gets_no_reminders_even_already_planned_ones() -> None:
+    case = new_case()
+    appointments.add(case, "a1", utc(2026, 12, 3, 20, 30), "America/Chicago", NOW)
+    reminders.replan(case, NOW)
+    viewer_day = next(r for r in case.reminders if r.user_id == VIEWER and r.kind is ReminderKind.DAY_BEFORE)
+    case.members[1].settings.notify = Notify.NONE
+    assert {r.user_id for r in plan_reminders(case, NOW)} == {OWNER}
+    assert reminders.decide(case, viewer_day, viewer_day.due_at) is reminders.Decision.SKIP
+
+
+def test_a_linked_group_hears_the_visit_coming_in_the_visits_zone_and_nothing_else() -> None:
+    case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago", member_zone="Europe/Berlin")
+    case.groups.append(GroupChat(-500, linked_by=OWNER, linked_at=NOW))
+    group = {r.kind: r.due_at for r in plan_reminders(case, NOW) if r.user_id == -500}
+    assert set(group) == set(reminders.BEFORE_KINDS)
+    # 10:00 in Chicago two days before (not the owner's Berlin morning).
+    assert group[ReminderKind.TWO_DAYS_BEFORE] == utc(2026, 12, 1, 16, 0)
+    day = next(
+        r for r in plan_reminders(case, NOW) if r.user_id == -500 and r.kind is ReminderKind.DAY_BEFORE
+    )
+    assert reminders.decide(case, day, day.due_at) is reminders.Decision.SEND
+    reminders.block(case, -500)  # the bot was removed from the group
+    assert case.groups == [] and all(r.user_id != -500 for r in plan_reminders(case, NOW))
+    assert reminders.decide(case, day, day.due_at) is reminders.Decision.SKIP
 
 
 def test_records_asked_for_get_a_follow_up_every_week_or_every_three_days_when_urgent() -> None:

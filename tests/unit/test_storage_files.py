@@ -41,9 +41,14 @@ def test_files_are_0600_and_dirs_0700_whatever_the_umask(
         repo.save_case(minimal_case())
         repo.link_chat(-100, "case_0001")
         repo.save_case(minimal_case())  # a rewrite goes through a new temp file
-    for directory in (data, data / "cases", data / "chats"):
+    for directory in (data, data / "cases", data / "chats", data / "users"):
         assert _mode(directory) == 0o700, directory
-    files = [data / ".lock", data / "cases" / "case_0001.json", data / "chats" / "n100.json"]
+    files = [
+        data / ".lock",
+        data / "cases" / "case_0001.json",
+        data / "chats" / "n100.json",
+        data / "users" / "u1001.json",
+    ]
     for file in files:
         assert _mode(file) == 0o600, file
 
@@ -125,7 +130,15 @@ def test_delete_leaves_nothing_of_the_case_on_disk(tmp_path: Path) -> None:
         crashed_write.write_text(json.dumps({"id": case.id}))
         repo.delete_case(case.id)
         names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
-        assert names == [".lock", "cases", "cases/case_other.json", "chats", "chats/p13.json"]
+        assert names == [
+            ".lock",
+            "cases",
+            "cases/case_other.json",
+            "chats",
+            "chats/p13.json",
+            "users",
+            "users/u1001.json",  # case_other's owner; the deleted case's members have no file left
+        ]
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert case.id.encode() not in path.read_bytes()

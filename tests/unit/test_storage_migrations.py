@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from journey.models import Notify, ReminderKind
 from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
 from storage.codec import case_from_dict
 from storage.migrations import Document, Migration
@@ -102,7 +103,7 @@ def test_repository_stores_the_current_schema(tmp_path: Path) -> None:
 
 
 def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_settings(tmp_path: Path) -> None:
-    """A case file exactly as the first release wrote it (schema 1) is upgraded on load and saved as 2."""
+    """A case file exactly as the first release wrote it (schema 1) is upgraded on load to the current schema."""
     doc = {
         "schema": 1,
         "id": "case-v1-0001",
@@ -124,7 +125,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 2
+    assert upgraded["schema"] == CURRENT_SCHEMA == 3
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.appointments == [] and case.reminders == []
     settings = case.members[0].settings
@@ -135,3 +136,50 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         False,
     )
     assert case.profile.patient_name == "Ann" and case.members[0].recent_updates == [3, 4]
+
+
+def test_a_real_schema_2_document_gains_no_invites_no_groups_and_hears_everything() -> None:
+    """A case as issue 4's release wrote it: members get no name yet and keep hearing everything."""
+    doc = {
+        "schema": 2,
+        "id": "case-v2-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [],
+                "settings": {
+                    "zone": "Europe/Berlin",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": ["week"],
+                    "blocked": False,
+                },
+            }
+        ],
+        "profile": {
+            "patient_name": None,
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+    }
+    upgraded = upgrade(doc)
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.invites == [] and case.groups == [] and case.editors_can_invite is False
+    owner = case.members[0]
+    assert owner.name is None and owner.settings.notify is Notify.ALL
+    assert owner.settings.zone == "Europe/Berlin" and owner.settings.reminders_off == [
+        ReminderKind.WEEK_BEFORE
+    ]

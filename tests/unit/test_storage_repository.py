@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journey.models import Candidate, Case
+from journey.models import Candidate, Case, Member, Role
 from storage import (
     CaseRepository,
     InMemoryCaseRepository,
@@ -173,3 +173,35 @@ def test_case_that_cannot_be_encoded_leaves_the_stored_one(repo: CaseRepository)
     with pytest.raises(StorageError, match="time zone"):
         repo.save_case(broken)
     assert repo.load_case(case.id) == case
+
+
+def _ids(cases: list[Case]) -> list[str]:
+    return [c.id for c in cases]
+
+
+def test_cases_of_user_follows_membership(repo: CaseRepository) -> None:
+    """A helper in two families' plans sees both; taken off one, or that one deleted, they see one."""
+    mum = minimal_case("case_mum", owner=1)
+    dad = minimal_case("case_dad", owner=2)
+    for case in (mum, dad):
+        case.members.append(Member(7, Role.EDITOR))
+        repo.save_case(case)
+    assert _ids(repo.cases_of_user(7)) == ["case_dad", "case_mum"]  # same created_at: by id
+    assert _ids(repo.cases_of_user(1)) == ["case_mum"]
+    mum.members = [m for m in mum.members if m.user_id != 7]
+    repo.save_case(mum)
+    assert _ids(repo.cases_of_user(7)) == ["case_dad"]
+    repo.delete_case("case_dad")
+    assert repo.cases_of_user(7) == [] and repo.cases_of_user(2) == []
+    assert _ids(repo.cases_of_user(1)) == ["case_mum"]
+
+
+def test_cases_of_user_never_lists_a_case_they_are_not_in(tmp_path: Path) -> None:
+    """The user file is only an index: a stale entry (e.g. a crash after the case was saved) is ignored."""
+    with TinyDBCaseRepository(tmp_path) as repo:
+        repo.save_case(minimal_case("case_one", owner=5))
+        index = tmp_path / "users" / "u5.json"
+        repo.save_case(minimal_case("case_two", owner=6))
+        # As if the process died between writing the index and writing case_two without user 5.
+        index.write_text(index.read_text().replace('"case_one"', '"case_one", "case_two"'))
+        assert _ids(repo.cases_of_user(5)) == ["case_one"]

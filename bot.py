@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dotenv import load_dotenv
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 import handlers
+from handlers.news import Newsroom
 from handlers.ratelimit import ChatAwareRateLimiter
 from handlers.reminders import ReminderDesk
 from handlers.turn import SERVICES_KEY, Services, services
@@ -37,10 +38,16 @@ COMMANDS = (
     "insurance",
     "questions",
     "appointment",
+    "share",
+    "members",
+    "cases",
     "settings",
     "help",
+    "leave",
     "cancel",
 )
+# In group chats (the family's progress chat): what makes sense with others reading along.
+GROUP_COMMANDS = ("start", "menu", "progress", "records", "appointment", "members", "stop", "cancel")
 
 
 def utc_now() -> datetime:
@@ -69,7 +76,16 @@ def build_application(
         .build()
     )
     desk = ReminderDesk(repo, clock)
-    app.bot_data[SERVICES_KEY] = Services(repo, Renderer(), clock, settings.timezone, on_saved=desk.note)
+    newsroom = Newsroom(app)
+    app.bot_data[SERVICES_KEY] = Services(
+        repo,
+        Renderer(),
+        clock,
+        settings.timezone,
+        on_saved=desk.note,
+        on_news=newsroom.publish,
+        bot_username=lambda: app.bot.username,
+    )
     app.bot_data[DESK_KEY] = desk
     handlers.register(app)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
@@ -104,8 +120,10 @@ async def _announce(app: Application) -> None:  # type: ignore[type-arg]
     """Register the command list and descriptions with Telegram. Failing here must not stop the bot."""
     renderer = services(app).renderer
     commands = [BotCommand(name, renderer.label(f"commands/{name}")) for name in COMMANDS]
+    in_groups = [BotCommand(name, renderer.label(f"commands/{name}")) for name in GROUP_COMMANDS]
     try:
         await app.bot.set_my_commands(commands)
+        await app.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
         await app.bot.set_my_description(renderer.label("about/description"))
         await app.bot.set_my_short_description(renderer.label("about/short"))
     except TelegramError as error:

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers import buttons, commands, errors, messages
+from handlers import buttons, commands, errors, group, messages
 
 # New messages only: an edited message is not a new answer to a question.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+# Personal matters stay in the private chat: an invite link posted in a group could be used by anyone.
+PRIVATE_ONLY = ("share", "cases", "settings")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", commands.on_start, filters=PRIVATE))
-    app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=PRIVATE))
-    app.add_handler(CommandHandler("appointment", commands.on_appointment, filters=PRIVATE))
+    app.add_handler(CommandHandler("start", group.on_group_start, filters=GROUP))
+    app.add_handler(CommandHandler("stop", group.on_group_stop, filters=GROUP))
+    app.add_handler(CommandHandler(list(PRIVATE_ONLY), group.on_private_only, filters=GROUP))
+    either = PRIVATE | GROUP
+    app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=either))
+    app.add_handler(CommandHandler("appointment", commands.on_appointment, filters=either))
     for name, build in commands.SCREENS.items():
-        app.add_handler(CommandHandler(name, commands.screen_command(build), filters=PRIVATE))
+        app.add_handler(CommandHandler(name, commands.screen_command(build), filters=either))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(ChatMemberHandler(group.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, commands.on_unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, messages.on_text))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), messages.on_file))
     app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, messages.on_location))
     app.add_handler(MessageHandler(PRIVATE, messages.on_other))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND, commands.on_group
-        )
-    )
+    app.add_handler(MessageHandler(GROUP & ~filters.COMMAND, group.on_group_message))
     app.add_error_handler(errors.on_error)

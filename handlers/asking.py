@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton
 
 from handlers.callbacks import Action
@@ -21,7 +23,11 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
         row.append(turn.button(turn.label("skip"), Action.SKIP, prompt.kind.value))
     row.append(turn.button(turn.label("cancel"), Action.CANCEL))
     zone = prompts.appointment_zone(turn.case, turn.user_id, prompt.target)
-    return turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
+    screen = turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
+    if turn.chat_id is None or turn.chat_id == turn.user_id:
+        return screen
+    mention = Markup('<a href="tg://user?id={}">{}</a>').format(turn.user_id, turn.user_name or "You")
+    return replace(screen, asks=turn.render("group/reply_here", who=mention))
 
 
 def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:

@@ -1,11 +1,14 @@
 """Every inline button lands here: decode, check who may do this, act, save, show the new screen.
 
 The routes table is the whole button surface of the bot. A route that changes the case needs an editor;
-the others need a member. Nothing in the callback data is trusted beyond its shape.
+one that changes only the member's own settings (or takes them out) needs a member, as do those that only
+look. Joining needs no membership: the invite's secret is checked instead. Nothing in the callback data is
+trusted beyond its shape.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from handlers import (
     records,
     reminder_views,
     settings_screen,
+    sharing_views,
     specialist,
 )
 from handlers.callbacks import Action, Button, InvalidButton, decode
@@ -31,7 +35,7 @@ from handlers.reply import edit_screen
 from handlers.turn import Screen, Turn, services
 from journey import cases, prompts
 from journey.access import require_editor, require_member
-from journey.errors import JourneyError
+from journey.errors import Gone, JourneyError
 from journey.ids import id_from
 
 log = logging.getLogger(__name__)
@@ -39,11 +43,23 @@ log = logging.getLogger(__name__)
 A = Action
 
 
+class Access(enum.Enum):
+    READ = "read"  # members; nothing saved (unless a pending question was left)
+    EDIT = "edit"  # changes the case: owner and editors; saved
+    OWN = "own"  # changes only the member's own place or settings: any member; saved
+    SELF = "self"  # checks and saves on its own (joining by invite, deleting the plan)
+
+
 @dataclass(frozen=True)
 class Route:
     show: Callable[[Turn, Button], Screen]
     edits: bool = False  # changes the case: editors only, and the case is saved
     keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
+    access: Access | None = None  # None: EDIT if edits else READ
+
+    @property
+    def needs(self) -> Access:
+        return self.access or (Access.EDIT if self.edits else Access.READ)
 
 
 def _noop(turn: Turn, button: Button) -> Screen:
@@ -53,6 +69,8 @@ def _noop(turn: Turn, button: Button) -> Screen:
 class Unchanged(Exception):
     """A heading or blank cell was tapped: answer the press, change nothing, keep the message."""
 
+
+OWN, SELF = Access.OWN, Access.SELF
 
 ROUTES: dict[Action, Route] = {
     A.MENU: Route(menu.show_menu),
@@ -109,13 +127,35 @@ ROUTES: dict[Action, Route] = {
     A.CANCEL_VISIT_YES: Route(appointment.on_cancel_visit_yes, edits=True),
     A.VISIT_NOTE: Route(appointment.on_visit_note, edits=True),
     A.SETTINGS: Route(settings_screen.show_settings),
-    A.ZONES: Route(settings_screen.on_zones, edits=True),
-    A.SET_ZONE: Route(prompting.on_set_zone, edits=True, keeps_prompt=True),
-    A.QUIET: Route(settings_screen.on_quiet, edits=True),
-    A.TOGGLE_REMINDER: Route(settings_screen.on_toggle_reminder, edits=True),
+    A.ZONES: Route(settings_screen.on_zones, access=OWN),
+    A.SET_ZONE: Route(prompting.on_set_zone, keeps_prompt=True, access=OWN),
+    A.QUIET: Route(settings_screen.on_quiet, access=OWN),
+    A.TOGGLE_REMINDER: Route(settings_screen.on_toggle_reminder, access=OWN),
+    A.NOTIFY: Route(settings_screen.on_notify, access=OWN),
     A.REMINDER_OK: Route(reminder_views.on_ok, keeps_prompt=True),
-    A.SNOOZE: Route(reminder_views.on_snooze, edits=True, keeps_prompt=True),
+    A.SNOOZE: Route(reminder_views.on_snooze, keeps_prompt=True, access=OWN),
     A.NOOP: Route(_noop, keeps_prompt=True),
+    # caregivers (journey/sharing.py checks the owner-only ones itself)
+    A.SHARE: Route(sharing_views.show_share),
+    A.NEW_INVITE: Route(sharing_views.on_new_invite, access=OWN),
+    A.REVOKE_INVITE: Route(sharing_views.on_revoke_invite, access=OWN),
+    A.EDITORS_INVITE: Route(sharing_views.on_editors_invite, access=OWN),
+    A.MEMBERS: Route(sharing_views.show_members),
+    A.MEMBER: Route(sharing_views.show_member),
+    A.SET_ROLE: Route(sharing_views.on_set_role, access=OWN),
+    A.REMOVE_MEMBER: Route(sharing_views.on_remove_member, access=OWN),
+    A.REMOVE_MEMBER_YES: Route(sharing_views.on_remove_member_yes, access=OWN),
+    A.HAND_OVER: Route(sharing_views.on_hand_over, access=OWN),
+    A.HAND_OVER_YES: Route(sharing_views.on_hand_over_yes, access=OWN),
+    A.LEAVE: Route(sharing_views.show_leave),
+    A.LEAVE_YES: Route(sharing_views.on_leave_yes, access=OWN),
+    A.DELETE_PLAN: Route(sharing_views.show_delete),
+    A.DELETE_PLAN_YES: Route(sharing_views.on_delete_yes, access=SELF),
+    A.JOIN: Route(sharing_views.on_join, access=SELF),
+    A.DECLINE: Route(sharing_views.on_decline, keeps_prompt=True, access=SELF),
+    A.CASES: Route(sharing_views.show_cases),
+    A.USE_CASE: Route(sharing_views.on_use_case),
+    A.NEW_CASE: Route(sharing_views.on_new_case, access=SELF),
 }
 
 
@@ -130,14 +170,28 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         button = decode(query.data)
         route = ROUTES[button.action]
         case = s.repo.load_case(button.case_id)
-        member = (require_editor if route.edits else require_member)(case, query.from_user.id)
+        needs = route.needs
+        if needs is Access.SELF:
+            if case is None:
+                raise Gone()
+        else:
+            member = (require_editor if needs is Access.EDIT else require_member)(case, query.from_user.id)
+            if cases.is_repeat(member, update.update_id):
+                await query.answer()
+                return
         assert case is not None  # require_member refuses a missing case
-        if cases.is_repeat(member, update.update_id):
-            await query.answer()
-            return
         now = s.now()
-        turn = Turn(s, case, query.from_user.id, now, new_id=id_from("cb", query.id))
-        left = False if route.keeps_prompt else prompts.leave(case, turn.user_id)
+        chat_id = query.message.chat.id if query.message is not None else None
+        turn = Turn(
+            s,
+            case,
+            query.from_user.id,
+            now,
+            new_id=id_from("cb", query.id),
+            chat_id=chat_id,
+            user_name=query.from_user.first_name,
+        )
+        left = False if route.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
         screen = route.show(turn, button)
     except Unchanged:
         await query.answer()
@@ -150,7 +204,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("refused a button: %s", type(refused).__name__)
         await _alert(query, renderer.render(refused.key, **refused.details))
         return
-    if route.edits or left:
+    if needs in (Access.EDIT, Access.OWN) or left:
         turn.save(update.update_id)
     await query.answer()
     await edit_screen(query, screen)

@@ -90,6 +90,28 @@ class Action(enum.StrEnum):
     NOOP = "x"  # blank calendar cells and headings: answered, nothing happens
     PROPOSE_TIME = "aq"  # (minutes since the epoch, target): show the time in words to confirm
     SNOOZE = "rz"  # (reminder kind, appointment id or record kind)
+    NOTIFY = "sn"  # (notify level)
+    # caregivers
+    SHARE = "sh"
+    NEW_INVITE = "shn"  # (role)
+    REVOKE_INVITE = "shr"  # (invite id)
+    EDITORS_INVITE = "she"  # toggle: may editors invite others?
+    MEMBERS = "mb"
+    MEMBER = "mbi"  # (user id)
+    SET_ROLE = "mbr"  # (user id, role)
+    REMOVE_MEMBER = "mbx"  # (user id): asks first
+    REMOVE_MEMBER_YES = "mbX"  # (user id)
+    HAND_OVER = "mbo"  # (user id): asks first
+    HAND_OVER_YES = "mbO"  # (user id)
+    LEAVE = "lv"  # asks first
+    LEAVE_YES = "lvY"
+    DELETE_PLAN = "dl"  # asks first (owner)
+    DELETE_PLAN_YES = "dlY"
+    JOIN = "jn"  # (invite secret): the secret, not the button, is what lets someone in
+    DECLINE = "jx"
+    CASES = "cs"  # the plans this person is in
+    USE_CASE = "csu"  # make the case in the data the active one
+    NEW_CASE = "csn"  # start a plan of my own
 
 
 # How many arguments each action carries; anything else is a forged or stale button.
@@ -138,6 +160,16 @@ ARITY: dict[Action, int] = {
     Action.TOGGLE_REMINDER: 1,
     Action.SNOOZE: 2,
     Action.PROPOSE_TIME: 2,
+    Action.NOTIFY: 1,
+    Action.NEW_INVITE: 1,
+    Action.REVOKE_INVITE: 1,
+    Action.MEMBER: 1,
+    Action.SET_ROLE: 2,
+    Action.REMOVE_MEMBER: 1,
+    Action.REMOVE_MEMBER_YES: 1,
+    Action.HAND_OVER: 1,
+    Action.HAND_OVER_YES: 1,
+    Action.JOIN: 1,
 }
 
 

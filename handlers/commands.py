@@ -9,13 +9,24 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import appointment, insurance, menu, messages, questions, records, settings_screen, specialist
+from handlers import (
+    appointment,
+    insurance,
+    menu,
+    messages,
+    questions,
+    records,
+    settings_screen,
+    sharing_views,
+    specialist,
+)
 from handlers.asking import show_prompt
 from handlers.reply import send_screen
-from handlers.turn import Screen, Turn, services
-from journey import cases, prompts
-from journey.access import require_member
-from journey.errors import JourneyError
+from handlers.sharing_views import join_screen
+from handlers.turn import Screen, Turn, case_of_chat, services
+from journey import cases, prompts, sharing
+from journey.access import find_member, require_member
+from journey.errors import AlreadyMember, InviteUnknown, JourneyError
 from journey.ids import id_from, new_case_id
 from journey.models import PromptKind
 
@@ -29,10 +40,22 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     s = services(context)
     now = s.now()
-    case = s.repo.case_for_chat(message.chat_id)
+    token = context.args[0] if context.args else None
+    if token:
+        await _invited(update, context, token)
+        return
+    case = case_of_chat(s, message.chat_id, user.id)
     if case is None:
         case = cases.start_case(new_case_id(), user.id, now)
-        turn = Turn(s, case, user.id, now, id_from(message.chat_id, message.message_id))
+        turn = Turn(
+            s,
+            case,
+            user.id,
+            now,
+            id_from(message.chat_id, message.message_id),
+            message.chat_id,
+            user.first_name,
+        )
         prompt = prompts.ask(case, user.id, PromptKind.PATIENT_NAME)
         turn.save()
         s.repo.link_chat(message.chat_id, case.id)
@@ -41,6 +64,30 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_screen(message, Screen(turn.render("start/welcome") + "\n\n" + screen.text, screen.rows))
         return
     await _open(update, context, _welcome_back)
+
+
+async def _invited(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """/start <token> from an invite link: say who invites to what, with Join and No thanks.
+
+    Nothing changes until Join is pressed. Every way a link can fail gets its own plain reason.
+    """
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    s = services(context)
+    try:
+        parsed = sharing.parse_token(token)
+        case = s.repo.load_case(parsed.case_id)
+        if case is None:
+            raise InviteUnknown()
+        turn = Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id), message.chat_id)
+        if find_member(case, user.id) is not None:
+            raise AlreadyMember()
+        screen = join_screen(turn, parsed.secret)
+    except JourneyError as refused:
+        log.info("refused an invite link: %s", type(refused).__name__)
+        await message.reply_text(s.renderer.render(refused.key, **refused.details))
+        return
+    await send_screen(message, screen)
 
 
 def _welcome_back(turn: Turn, _: bool) -> Screen:
@@ -63,7 +110,7 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
     if message is None or user is None:
         return
     s = services(context)
-    case = s.repo.case_for_chat(message.chat_id)
+    case = case_of_chat(s, message.chat_id, user.id)
     if case is None:
         await message.reply_text(s.renderer.render("errors/no_case"))
         return
@@ -73,7 +120,9 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
         await message.reply_text(s.renderer.render(refused.key, **refused.details))
         return
     now = s.now()
-    turn = Turn(s, case, user.id, now, id_from(message.chat_id, message.message_id))
+    turn = Turn(
+        s, case, user.id, now, id_from(message.chat_id, message.message_id), message.chat_id, user.first_name
+    )
     had_pending = prompts.leave(case, user.id)
     if had_pending:
         turn.save()
@@ -105,6 +154,10 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "insurance": insurance.show_insurance,
     "questions": questions.show_questions,
     "settings": settings_screen.show_settings,
+    "share": sharing_views.show_share,
+    "members": sharing_views.show_members,
+    "leave": sharing_views.show_leave,
+    "cases": sharing_views.show_cases,
 }
 
 
@@ -129,9 +182,3 @@ async def on_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(services(context).renderer.render("errors/unknown_command"))
-
-
-async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Group chats become the family's progress chat in a later version; say so kindly for now."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(services(context).renderer.render("errors/group_not_yet"))

@@ -11,7 +11,7 @@ from handlers import picker, prompting, records
 from handlers.asking import show_prompt
 from handlers.callbacks import Action
 from handlers.reply import send_screen
-from handlers.turn import Screen, Turn, services
+from handlers.turn import Screen, Turn, case_of_chat, services
 from journey import cases, prompts
 from journey.access import require_editor
 from journey.errors import JourneyError
@@ -108,10 +108,11 @@ def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn | No
     if message is None or user is None:
         return None, None
     s = services(context)
-    case: Case | None = s.repo.case_for_chat(message.chat_id)
+    case: Case | None = case_of_chat(s, message.chat_id, user.id)
     if case is None:
         return None, message
-    return Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id)), message
+    new_id = id_from(message.chat_id, message.message_id)
+    return Turn(s, case, user.id, s.now(), new_id, message.chat_id, user.first_name), message
 
 
 async def _no_case(message: Message | None, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,5 +142,4 @@ def _refusal(turn: Turn, refused: JourneyError, pending: Prompt | None) -> Scree
     reason = turn.render(refused.key, **refused.details)
     if pending is None:
         return Screen(reason)
-    screen = show_prompt(turn, pending)
-    return Screen(reason + "\n\n" + screen.text, screen.rows)
+    return show_prompt(turn, pending).with_head(reason)

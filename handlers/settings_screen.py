@@ -5,9 +5,9 @@ from __future__ import annotations
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
 from handlers.turn import Screen, Turn, choices, parse
-from journey import settings
+from journey import settings, sharing
 from journey.access import require_member
-from journey.models import PromptKind, ReminderKind
+from journey.models import Notify, PromptKind, ReminderKind
 from journey.settings import Quiet
 
 SETTINGS = "settings"
@@ -16,6 +16,14 @@ SETTINGS = "settings"
 def show_settings(turn: Turn, _: Button | None = None) -> Screen:
     mine = require_member(turn.case, turn.user_id).settings
     rows = [[turn.button(turn.label("zone"), Action.ZONES, SETTINGS)]]
+    rows += choices(
+        turn,
+        Notify,
+        lambda n: n is mine.notify,
+        lambda n: turn.label(f"notify_{n.value}"),
+        Action.NOTIFY,
+        per_row=3,
+    )
     rows += choices(
         turn,
         Quiet,
@@ -47,4 +55,9 @@ def on_quiet(turn: Turn, button: Button) -> Screen:
 
 def on_toggle_reminder(turn: Turn, button: Button) -> Screen:
     settings.toggle_reminder(turn.case, turn.user_id, parse(ReminderKind, button.arg(0)))
+    return show_settings(turn)
+
+
+def on_notify(turn: Turn, button: Button) -> Screen:
+    sharing.set_notify(turn.case, turn.user_id, parse(Notify, button.arg(0)))
     return show_settings(turn)

@@ -6,6 +6,7 @@ that the edge sends or edits into the chat.
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
 from handlers.callbacks import Action, InvalidButton, encode
-from journey import cases, reminders
+from journey import activity, cases, reminders, sharing
 from journey.access import find_member
 from journey.models import Case
 from storage.repository import CaseRepository
@@ -24,6 +25,17 @@ from templates import Renderer
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class News:
+    """What one member just changed, for the others: the case before and after, and who did it."""
+
+    before: Case
+    after: Case
+    changes: list[activity.Change]
+    actor: int
+    origin_chat: int | None  # the chat it happened in, which already shows it
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,10 @@ class Services:
     zone: tzinfo
     # Called after every save, so the reminder scheduler knows the case's next due time.
     on_saved: Callable[[Case], None] = lambda case: None
+    # Called after a save that changed something the other members hear about (handlers/news.py).
+    on_news: Callable[[News], None] = lambda news: None
+    # The bot's @username, for invite links (known once the bot has asked Telegram who it is).
+    bot_username: Callable[[], str] = lambda: "SecondOpinionBot"
 
     def now(self) -> datetime:
         return self.clock()
@@ -52,6 +68,23 @@ def services(source: CallbackContext | Application) -> Services:  # type: ignore
     return found
 
 
+def case_of_chat(s: Services, chat_id: int, user_id: int) -> Case | None:
+    """The case this chat works on. In a private chat that is the user's active case; if they are no
+    longer in it (taken off, or it was deleted), their latest other case becomes the active one."""
+    case = s.repo.case_for_chat(chat_id)
+    if chat_id != user_id:
+        return case  # a group: its linked case, whoever writes (membership is checked by the caller)
+    if case is not None and find_member(case, user_id) is not None:
+        return case
+    others = s.repo.cases_of_user(user_id)
+    if not others:
+        if case is not None:
+            s.repo.unlink_chat(chat_id)
+        return None
+    s.repo.link_chat(chat_id, others[-1].id)
+    return others[-1]
+
+
 @dataclass(frozen=True)
 class OutgoingFile:
     """A file the bot sends after the screen (a calendar file)."""
@@ -66,10 +99,13 @@ class Screen:
     text: str
     rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
     files: tuple[OutgoingFile, ...] = ()
+    # In a group, a question that needs typing: the ForceReply message that asks for it (privacy mode
+    # shows the bot only replies to its own messages).
+    asks: str | None = None
 
     def with_head(self, head: str) -> Screen:
         """The same screen with a line on top (e.g. "Saved.")."""
-        return Screen(f"{head}\n\n{self.text}", self.rows, self.files)
+        return Screen(f"{head}\n\n{self.text}", self.rows, self.files, self.asks)
 
     def markup(self) -> InlineKeyboardMarkup | None:
         return InlineKeyboardMarkup(self.rows) if self.rows else None
@@ -82,7 +118,13 @@ class Turn:
     user_id: int
     now: datetime
     new_id: str  # a stable id for anything this update adds (same update -> same id)
-    rows: list[list[InlineKeyboardButton]] = field(default_factory=list)
+    chat_id: int | None = None  # where the update came from (None: the bot acts on its own)
+    user_name: str | None = None  # Telegram's first name, kept on the member so others see who acted
+    # The case as loaded: save() compares against it to tell the others what changed.
+    before: Case = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.before = copy.deepcopy(self.case)
 
     @property
     def today(self) -> date:
@@ -90,14 +132,20 @@ class Turn:
 
     def save(self, update_id: int | None = None) -> None:
         """Re-plan reminders from what changed, remember the update (repeats are skipped), write atomically."""
-        if update_id is not None:
-            member = find_member(self.case, self.user_id)
-            if member is not None:
+        member = find_member(self.case, self.user_id)
+        if member is not None:
+            if update_id is not None:
                 cases.remember_update(member, update_id)
+            sharing.note_name(member, self.user_name)
         reminders.replan(self.case, self.now)
         self.case.updated_at = self.now
         self.services.repo.save_case(self.case)
         self.services.on_saved(self.case)
+        found = activity.changes(self.before, self.case, self.user_id)
+        if found:
+            self.services.on_news(News(self.before, self.case, found, self.user_id, self.chat_id))
+        # A second save in the same update reports only what changed since this one.
+        self.before = copy.deepcopy(self.case)
 
     def render(self, name: str, /, **context: object) -> str:
         return self.services.renderer.render(name, case=self.case, **context)

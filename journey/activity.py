@@ -36,6 +36,7 @@ class ChangeKind(enum.StrEnum):
     LEFT = "left"  # subject: user id
     REMOVED = "removed"  # subject: user id
     ROLE_CHANGED = "role"  # subject: user id, value: role
+    PLAN_DELETED = "plan_deleted"  # everyone loses the plan: told whatever they chose to hear
 
 
 VISIT_CHANGES = frozenset({ChangeKind.VISIT_ADDED, ChangeKind.VISIT_CHANGED, ChangeKind.VISIT_CANCELLED})
@@ -116,6 +117,8 @@ def _member_changes(before: Case, after: Case, actor: int) -> Iterable[Change]:
 
 
 def hears(level: Notify, change: Change) -> bool:
+    if change.kind is ChangeKind.PLAN_DELETED:
+        return True
     if level is Notify.NONE:
         return False
     return level is Notify.ALL or change.kind in VISIT_CHANGES

@@ -204,6 +204,11 @@ def _drop(case: Case, member: Member) -> None:
             invite.status = InviteStatus.REVOKED
 
 
+def check_can_delete(case: Case, by: int) -> None:
+    """Deleting the plan removes it for everyone: only the owner may."""
+    _require_owner(case, by)
+
+
 def toggle_editors_can_invite(case: Case, by: int) -> bool:
     _require_owner(case, by)
     case.editors_can_invite = not case.editors_can_invite

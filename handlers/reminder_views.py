@@ -41,7 +41,9 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
             ]
         )
         rows.append([turn.button(turn.label("open_record"), Action.RECORD, reminder.target)])
-    rows.append([ok, later] if reminder.kind is not R.HOURS_BEFORE else [ok])
+    # "Later" is personal: a group's copy (user_id is the group's chat id, negative) gets only "Got it".
+    personal = reminder.user_id > 0 and reminder.kind is not R.HOURS_BEFORE
+    rows.append([ok, later] if personal else [ok])
     item = None
     if reminder.target in set(RecordKind):
         item = records.find_item(turn.case, RecordKind(reminder.target))

@@ -132,7 +132,9 @@ class ReminderDesk:
         elif outcome == "blocked":
             reminders.mark_failed(reminder)
             reminders.block(case, user_id)
-            log.info("a user blocked the bot; their reminders stop")
+            if user_id < 0:
+                self._repo.unlink_chat(user_id)  # the bot is out of that group: forget the link too
+            log.info("a chat refused the bot; its reminders stop")
         elif outcome == "retry":
             reminders.retry_later(reminder, now)
         else:

@@ -345,7 +345,7 @@
   function fillPickers() {
     const { users, groups, bot } = state.setup;
     ui.who.replaceChildren(...users.map((u) => option(u.id, u.name)));
-    const chats = [{ id: "private", name: `${bot.name} (private chat)` },
+    const chats = [{ id: "private", name: "Bot (private)" },
       ...groups.map((g) => ({ id: g.id, name: `${g.title} (group)` }))];
     ui.chat.replaceChildren(...chats.map((c) => option(c.id, c.name)));
   }

@@ -120,7 +120,7 @@ def test_each_person_has_their_own_chat_and_the_family_group_is_shared(page: Cha
     page.choose("who", "Maria (patient)")  # the group stays chosen: Maria sees what Dana wrote
     other = page.wait(lambda: page.bubbles("other"), "Dana's message in the group")[0]
     assert "Dana" in other.text and "/start" in other.text
-    page.choose("chat", "Second Opinion Companion (private chat)")
+    page.choose("chat", "Bot (private)")
     page.wait(lambda: len(page.bubbles()) == 2, "Maria's own chat again")
     assert page.bubbles("me")[0].text.startswith("/start")
 

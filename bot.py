@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -130,17 +131,32 @@ async def _announce(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("could not register commands with Telegram: %s", type(error).__name__)
 
 
-def main() -> int:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Second Opinion Companion, a Telegram bot.")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="run against a local simulated Telegram with a web chat"
+    )
+    parser.add_argument("--port", type=int, default=8080, help="the web chat's port (sandbox only)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open the web chat (sandbox only)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
     load_dotenv(Path(".env"))  # a .env file in the working folder fills in what the environment does not set
     try:
         settings = load_settings(os.environ)
     except SettingsError as problem:
         print(problem, file=sys.stderr)
         return 2
-    if settings.token is None:
-        print(HOW_TO_GET_A_TOKEN, file=sys.stderr)
-        return 2
     configure_logging(settings.log_level)
+    if args.sandbox or settings.token is None:
+        import localrun  # imports this module: loaded only when wanted
+
+        if settings.token is None:
+            print(HOW_TO_GET_A_TOKEN, flush=True)
+        keep_data = bool(os.environ.get("DATA_DIR", "").strip())
+        return localrun.run(settings, port=args.port, keep_data=keep_data, open_browser=not args.no_browser)
     repo = TinyDBCaseRepository(settings.data_dir)
     try:
         app = build_application(settings, repo)

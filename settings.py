@@ -14,9 +14,10 @@ TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 HOW_TO_GET_A_TOKEN = """\
-TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram.
+TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a
+web chat), not on Telegram.
 
-To get a token:
+To run on Telegram, get a token:
   1. In Telegram, open a chat with @BotFather.
   2. Send /newbot and follow the two questions (a name, then a username ending in "bot").
   3. BotFather replies with a token like 123456789:AAE...; keep it secret.

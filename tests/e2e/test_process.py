@@ -8,7 +8,10 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import aiohttp
 
 from sandbox import SandboxServer, SandboxUser
 from storage import TinyDBCaseRepository
@@ -27,11 +30,55 @@ def run_bot_sync(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_without_a_token_it_explains_how_to_get_one_and_exits_non_zero(tmp_path: Path) -> None:
-    result = run_bot_sync(bot_env(None, tmp_path / "data"))
-    assert result.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
-    assert "@BotFather" in result.stderr and "/newbot" in result.stderr
+async def test_without_a_token_it_runs_the_local_sandbox_with_a_web_chat(tmp_path: Path) -> None:
+    """`make run` with no token: a warning that this is not Telegram, a working page, data in a temp dir."""
+    env = bot_env(None, tmp_path / "unused")
+    del env["DATA_DIR"]  # unset: the sandbox keeps its data in a temporary folder, removed at exit
+    env["TMPDIR"] = str(tmp_path)
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "--port=0",  # 8080 in `make run`; any free port here
+        "--no-browser",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        url = await asyncio.wait_for(_ready_url(process), 20)
+        ready_after = time.monotonic() - started
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as response:
+                assert response.status == 200
+                assert "<title>Second Opinion Companion" in await response.text()
+            async with http.get(f"{url}/api/setup") as response:
+                setup = await response.json()
+        assert [user["name"] for user in setup["users"]][:2] == ["Maria (patient)", "Dana (daughter)"]
+        assert [group["title"] for group in setup["groups"]] == ["Family"]
+        assert _sandbox_folders(tmp_path)  # the data lives there while the bot runs
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(process.wait(), 20) == 0
+    assert process.stderr is not None
+    log = (await process.stderr.read()).decode()
+    assert "LOCAL SANDBOX: this is NOT Telegram" in log and "temporary folder" in log
+    assert not _sandbox_folders(tmp_path), "the temporary data folder was left behind"
+    print(f"web chat ready {ready_after:.2f} s after start")
+
+
+def _sandbox_folders(parent: Path) -> list[str]:
+    return [path.name for path in parent.glob("second-opinion-sandbox-*")]
+
+
+async def _ready_url(process: asyncio.subprocess.Process) -> str:
+    assert process.stdout is not None
+    while line := (await process.stdout.readline()).decode():
+        if line.startswith("Web chat ready: "):
+            return line.removeprefix("Web chat ready: ").strip()
+    raise AssertionError("the bot exited before the web chat was ready")
 
 
 def test_malformed_settings_are_all_reported_at_once(tmp_path: Path) -> None:

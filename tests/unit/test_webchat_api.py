@@ -1,0 +1,130 @@
+"""The web chat's JSON API over the sandbox, without a bot or a browser: guards, acting, reading, files."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from sandbox import SandboxServer
+from sandbox.webchat import CSRF_HEADER, WebChat
+
+MARIA, DANA, FAMILY = 1001, 1002, -1001
+HEADERS = {CSRF_HEADER: "1"}
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[tuple[SandboxServer, WebChat, aiohttp.ClientSession]]:
+    async with SandboxServer() as server:
+        server.user(MARIA, "Maria")
+        server.user(DANA, "Dana")
+        server.group(FAMILY, "Family")
+        chat = WebChat(server.state, 0, labels={MARIA: "Maria (patient)"}, poll_seconds=0.5)
+        async with chat, aiohttp.ClientSession(chat.url) as http:
+            yield server, chat, http
+
+
+async def post(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    async with http.post(path, json=body, headers=HEADERS) as response:
+        return response.status, await response.json()
+
+
+async def test_setup_lists_people_with_their_labels_and_groups(web: Any) -> None:
+    _, _, http = web
+    async with http.get("/api/setup") as response:
+        setup = await response.json()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert [u["name"] for u in setup["users"]] == ["Maria (patient)", "Dana"]
+    assert setup["groups"] == [{"id": FAMILY, "title": "Family", "privacy_mode": True}]
+
+
+async def test_cross_site_posts_and_other_host_names_are_refused(web: Any) -> None:
+    server, _, http = web
+    async with http.post(f"/api/chats/{MARIA}/send", json={"user_id": MARIA, "text": "hi"}) as response:
+        assert response.status == 403  # no X-Sandbox-Chat header: a form on another site
+    async with http.get("/api/setup", headers={"Host": "evil.example:8080"}) as response:
+        assert response.status == 403  # DNS rebinding
+    assert server.history(MARIA) == []
+
+
+async def test_a_person_cannot_write_in_someone_elses_private_chat(web: Any) -> None:
+    server, _, http = web
+    status, body = await post(http, f"/api/chats/{MARIA}/send", {"user_id": DANA, "text": "hi"})
+    assert status == 400 and "someone else's" in body["error"]
+    async with http.get(f"/api/chats/{MARIA}?user={DANA}&after=-1") as response:
+        assert response.status == 400
+    assert server.history(MARIA) == []
+
+
+async def test_sending_a_command_queues_the_update_the_bot_will_get(web: Any) -> None:
+    server, _, http = web
+    status, _ = await post(http, f"/api/chats/{MARIA}/send", {"user_id": MARIA, "text": "/start"})
+    assert status == 200
+    (message,) = server.history(MARIA)
+    assert message["text"] == "/start" and message["entities"][0]["type"] == "bot_command"
+    assert server.state.updates.pending_count == 1
+
+
+async def test_a_long_poll_answers_when_the_chat_changes(web: Any) -> None:
+    server, _, http = web
+    async with http.get(f"/api/chats/{FAMILY}?user={DANA}&after=-1") as response:
+        first = await response.json()
+    assert first["messages"] == []
+    waiting = asyncio.create_task(http.get(f"/api/chats/{FAMILY}?user={DANA}&after={first['version']}"))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    await post(http, f"/api/chats/{FAMILY}/send", {"user_id": MARIA, "text": "hello family"})
+    async with await asyncio.wait_for(waiting, 2) as response:
+        update = await response.json()
+    (message,) = update["messages"]
+    assert message["text"] == "hello family" and message["sender"] == "Maria"
+    assert server.state.updates.pending_count == 0  # privacy mode: the bot does not see plain talk
+
+
+async def test_a_press_is_found_by_position_and_sends_the_buttons_data(web: Any) -> None:
+    server, _, http = web
+    await post(http, f"/api/chats/{MARIA}/send", {"user_id": MARIA, "text": "/start"})
+    markup = (
+        '{"inline_keyboard": [[{"text": "A", "callback_data": "a"}, {"text": "B", "callback_data": "b"}]]}'
+    )
+    params = {"chat_id": MARIA, "text": "<b>Pick</b>", "parse_mode": "HTML", "reply_markup": markup}
+    url = f"{server.bot_url}{server.token}/sendMessage"
+    async with aiohttp.ClientSession() as bot, bot.post(url, json=params) as response:
+        sent = (await response.json())["result"]
+    status, _ = await post(
+        http,
+        f"/api/chats/{MARIA}/press",
+        {"user_id": MARIA, "message_id": sent["message_id"], "row": 0, "col": 1},
+    )
+    assert status == 200
+    query = next(c for c in server.state.callbacks.values())
+    assert query.message_id == sent["message_id"]
+    status, body = await post(
+        http,
+        f"/api/chats/{MARIA}/press",
+        {"user_id": MARIA, "message_id": sent["message_id"], "row": 3, "col": 0},
+    )
+    assert status == 400 and "gone" in body["error"]
+    async with http.get(f"/api/chats/{MARIA}?user={MARIA}&after=-1") as response:
+        view = (await response.json())["messages"][-1]
+    assert view["html"] == "<b>Pick</b>" and [b["text"] for b in view["buttons"][0]] == ["A", "B"]
+
+
+async def test_an_uploaded_pdf_is_a_document_and_downloads_with_its_name(web: Any) -> None:
+    server, _, http = web
+    form = aiohttp.FormData()
+    form.add_field("user_id", str(MARIA))
+    form.add_field("file", b"%PDF-1.4 x", filename="labs-2026.pdf", content_type="application/pdf")
+    async with http.post(f"/api/chats/{MARIA}/upload", data=form, headers=HEADERS) as response:
+        assert response.status == 200
+    (message,) = server.history(MARIA)
+    file_id = message["document"]["file_id"]
+    assert message["document"]["file_name"] == "labs-2026.pdf"
+    async with http.get(f"/api/files/{file_id}") as response:
+        assert await response.read() == b"%PDF-1.4 x"
+        assert response.headers["Content-Disposition"] == "attachment; filename*=UTF-8''labs-2026.pdf"
+    async with http.get("/static/../webchat.py") as response:
+        assert response.status == 404

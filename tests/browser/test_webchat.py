@@ -115,7 +115,7 @@ def test_each_person_has_their_own_chat_and_the_family_group_is_shared(page: Cha
     page.choose("chat", "Family (group)")
     page.wait(lambda: not page.bubbles(), "the empty group")
     page.send("/start")
-    page.expect("For now I work in a private chat")
+    page.expect("This group now follows Dana's plan")  # Dana owns a plan: the group follows it
 
     page.choose("who", "Maria (patient)")  # the group stays chosen: Maria sees what Dana wrote
     other = page.wait(lambda: page.bubbles("other"), "Dana's message in the group")[0]

@@ -19,7 +19,7 @@ from handlers import menu, messages
 from handlers.reply import send_screen
 from handlers.sharing_views import plan_name
 from handlers.turn import Turn, services
-from journey import prompts, reminders, sharing
+from journey import reminders, sharing
 from journey.access import find_member, require_editor
 from journey.errors import JourneyError
 from journey.ids import id_from
@@ -90,7 +90,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     s = services(context)
     case = s.repo.case_for_chat(message.chat_id)
-    if case is None or prompts.pending(case, user.id) is None:
+    member = find_member(case, user.id) if case is not None else None
+    if member is None or member.prompt is None:
         return  # chatter among the family, or a reply to an old message: stay out of it
     if message.text is not None:
         await messages.on_text(update, context)

@@ -13,7 +13,7 @@ from handlers.callbacks import Action
 from handlers.reply import send_screen
 from handlers.turn import Screen, Turn, case_of_chat, services
 from journey import cases, prompts
-from journey.access import require_editor
+from journey.access import require_member
 from journey.errors import JourneyError
 from journey.ids import id_from
 from journey.models import Attachment, AttachmentKind, Case, Prompt
@@ -94,7 +94,8 @@ async def _editor_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tu
         await _no_case(message, context)
         return None
     try:
-        member = require_editor(turn.case, turn.user_id)
+        # A member; journey/prompts.py checks the question itself (viewers answer only their own settings).
+        member = require_member(turn.case, turn.user_id)
     except JourneyError as refused:
         await message.reply_text(turn.render(refused.key, **refused.details))
         return None

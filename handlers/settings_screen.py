@@ -5,12 +5,12 @@ from __future__ import annotations
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
 from handlers.turn import Screen, Turn, choices, parse
-from journey import settings, sharing
+from journey import prompts, settings, sharing
 from journey.access import require_member
 from journey.models import Notify, PromptKind, ReminderKind
 from journey.settings import Quiet
 
-SETTINGS = "settings"
+SETTINGS = prompts.OWN_SETTINGS  # the zone question about the member alone
 
 
 def show_settings(turn: Turn, _: Button | None = None) -> Screen:

@@ -15,7 +15,7 @@ from journey import appointments, cases, insurance, questions, records, settings
 from journey.access import require_editor, require_member
 from journey.errors import Gone, JourneyError
 from journey.lists import existing
-from journey.models import Attachment, Case, Prompt, PromptKind, RecordKind
+from journey.models import Attachment, Case, Member, Prompt, PromptKind, RecordKind
 from journey.when import read_when
 from journey.zones import find_zone, zone_at
 
@@ -65,14 +65,25 @@ class PromptStep:
     proposed: datetime | None = None
 
 
+# The one question about the member alone (their own time zone, from /settings): viewers may answer it.
+OWN_SETTINGS = "settings"
+
+
+def _asked(case: Case, user_id: int, kind: PromptKind, target: str | None) -> Member:
+    """The member, if they may answer this question: an editor, or anyone for their own settings."""
+    if kind is K.ZONE and target == OWN_SETTINGS:
+        return require_member(case, user_id)
+    return require_editor(case, user_id)
+
+
 def ask(case: Case, user_id: int, kind: PromptKind, target: str | None = None) -> Prompt:
     prompt = Prompt(kind=kind, target=target)
-    require_editor(case, user_id).prompt = prompt
+    _asked(case, user_id, kind, target).prompt = prompt
     return prompt
 
 
 def pending(case: Case, user_id: int) -> Prompt | None:
-    return require_editor(case, user_id).prompt
+    return require_member(case, user_id).prompt
 
 
 def leave(case: Case, user_id: int) -> bool:
@@ -89,6 +100,7 @@ def leave(case: Case, user_id: int) -> bool:
 def answer(case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date) -> PromptStep:
     """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
     prompt = _pending_or_raise(case, user_id)
+    _asked(case, user_id, prompt.kind, prompt.target)  # still allowed? (the role may have changed since)
     if prompt.kind is K.RECORD_FILE:
         raise ExpectedFile()
     if prompt.kind is K.APPOINTMENT_TIME:
@@ -150,7 +162,7 @@ def _pending_or_raise(case: Case, user_id: int) -> Prompt:
 
 
 def _advance(case: Case, user_id: int, prompt: Prompt, target: str | None) -> PromptStep:
-    member = require_editor(case, user_id)
+    member = _asked(case, user_id, prompt.kind, prompt.target)
     following = NEXT.get(prompt.kind)
     member.prompt = Prompt(following, target) if following else None
     return PromptStep(answered=Prompt(prompt.kind, target), next=member.prompt)
@@ -256,6 +268,7 @@ def answer_location(case: Case, user_id: int, latitude: float, longitude: float)
     prompt = _pending_or_raise(case, user_id)
     if prompt.kind is not K.ZONE:
         raise NothingPending()
+    _asked(case, user_id, prompt.kind, prompt.target)
     set_zone_for(case, user_id, zone_at(latitude, longitude), prompt.target)
     return _advance(case, user_id, prompt, prompt.target)
 

@@ -168,6 +168,7 @@ def set_role(case: Case, by: int, user_id: int, role: Role) -> Member:
         raise Gone()
     target = _other_member(case, by, user_id)
     target.role = role
+    target.prompt = None  # a question asked while they could edit must not be answered as a viewer
     return target
 
 

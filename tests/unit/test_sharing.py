@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from journey import appointments, sharing
+from journey import appointments, prompts, sharing
 from journey.access import find_member, require_editor
 from journey.errors import (
     AlreadyMember,
@@ -24,7 +24,7 @@ from journey.errors import (
     ReadOnly,
     TooManyMembers,
 )
-from journey.models import Case, InviteStatus, Member, Role
+from journey.models import Case, InviteStatus, Member, Prompt, PromptKind, Role
 from journey.reminders import plan_reminders
 from storage.codec import case_to_dict
 from tests.unit.factories import NOW, OWNER, STRANGER, VIEWER, new_case
@@ -222,3 +222,25 @@ def test_names_are_cleaned_and_kept_short() -> None:
     assert sharing.note_name(member, "") is False and member.name == "Dana"
     sharing.note_name(member, "x" * 500)
     assert member.name is not None and len(member.name) <= 120
+
+
+def test_a_viewer_answers_only_their_own_time_zone_question() -> None:
+    case = new_case()
+    prompts.ask(case, VIEWER, PromptKind.ZONE, prompts.OWN_SETTINGS)
+    prompts.answer(case, VIEWER, "Chicago", "n1", NOW, NOW.date())
+    assert find_member(case, VIEWER) is not None and case.members[1].settings.zone == "America/Chicago"
+    with pytest.raises(ReadOnly):
+        prompts.ask(case, VIEWER, PromptKind.CANDIDATE_NAME)
+
+
+def test_a_question_pending_when_someone_is_made_a_viewer_is_dropped_and_cannot_be_answered() -> None:
+    case = new_case()
+    case.members.append(Member(HELPER, Role.EDITOR))
+    prompts.ask(case, HELPER, PromptKind.CANDIDATE_NAME)
+    sharing.set_role(case, OWNER, HELPER, Role.VIEWER)
+    with pytest.raises(prompts.NothingPending):
+        prompts.answer(case, HELPER, "Dr. Lee", "n1", NOW, NOW.date())
+    find_member(case, HELPER).prompt = Prompt(PromptKind.CANDIDATE_NAME)  # type: ignore[union-attr]
+    with pytest.raises(ReadOnly):
+        prompts.answer(case, HELPER, "Dr. Lee", "n2", NOW, NOW.date())
+    assert case.specialist.candidates == []

@@ -53,13 +53,8 @@ class Access(enum.Enum):
 @dataclass(frozen=True)
 class Route:
     show: Callable[[Turn, Button], Screen]
-    edits: bool = False  # changes the case: editors only, and the case is saved
+    access: Access = Access.READ
     keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
-    access: Access | None = None  # None: EDIT if edits else READ
-
-    @property
-    def needs(self) -> Access:
-        return self.access or (Access.EDIT if self.edits else Access.READ)
 
 
 def _noop(turn: Turn, button: Button) -> Screen:
@@ -70,62 +65,62 @@ class Unchanged(Exception):
     """A heading or blank cell was tapped: answer the press, change nothing, keep the message."""
 
 
-OWN, SELF = Access.OWN, Access.SELF
+EDIT, OWN, SELF = Access.EDIT, Access.OWN, Access.SELF
 
 ROUTES: dict[Action, Route] = {
     A.MENU: Route(menu.show_menu),
     A.PROGRESS: Route(menu.show_progress),
     A.HELP: Route(menu.show_help),
-    A.SKIP: Route(prompting.on_skip, edits=True, keeps_prompt=True),
+    A.SKIP: Route(prompting.on_skip, access=EDIT, keeps_prompt=True),
     A.CANCEL: Route(prompting.on_cancel),
-    A.REASON: Route(onboarding.on_reason, edits=True),
+    A.REASON: Route(onboarding.on_reason, access=EDIT),
     A.REASONS_DONE: Route(onboarding.show_urgency),
-    A.URGENCY: Route(onboarding.on_urgency, edits=True),
+    A.URGENCY: Route(onboarding.on_urgency, access=EDIT),
     A.SPECIALIST: Route(specialist.show_specialist),
     A.KINDS: Route(specialist.show_kinds),
-    A.TOGGLE_KIND: Route(specialist.on_toggle_kind, edits=True),
+    A.TOGGLE_KIND: Route(specialist.on_toggle_kind, access=EDIT),
     A.WHERE: Route(specialist.show_where),
-    A.ADD_CANDIDATE: Route(specialist.on_add_candidate, edits=True),
+    A.ADD_CANDIDATE: Route(specialist.on_add_candidate, access=EDIT),
     A.CANDIDATE: Route(specialist.show_candidate),
-    A.CANDIDATE_STATUS: Route(specialist.on_candidate_status, edits=True),
-    A.REMOVE_CANDIDATE: Route(specialist.on_remove, edits=True),
-    A.REMOVE_CANDIDATE_YES: Route(specialist.on_remove_yes, edits=True),
+    A.CANDIDATE_STATUS: Route(specialist.on_candidate_status, access=EDIT),
+    A.REMOVE_CANDIDATE: Route(specialist.on_remove, access=EDIT),
+    A.REMOVE_CANDIDATE_YES: Route(specialist.on_remove_yes, access=EDIT),
     A.RECORDS: Route(records.show_records),
     A.RECORD: Route(records.show_record),
-    A.RECORD_STATUS: Route(records.on_record_status, edits=True),
-    A.RECORD_FILE: Route(records.on_record_file, edits=True),
-    A.ATTACH_PENDING: Route(records.on_attach_pending, edits=True, keeps_prompt=True),
+    A.RECORD_STATUS: Route(records.on_record_status, access=EDIT),
+    A.RECORD_FILE: Route(records.on_record_file, access=EDIT),
+    A.ATTACH_PENDING: Route(records.on_attach_pending, access=EDIT, keeps_prompt=True),
     A.INSURANCE: Route(insurance.show_insurance),
     A.INSURANCE_QUESTION: Route(insurance.show_question),
-    A.INSURANCE_ANSWER: Route(insurance.on_answer, edits=True),
-    A.EXPECTED_COST: Route(insurance.on_expected_cost, edits=True),
-    A.LOG_CALL: Route(insurance.on_log_call, edits=True),
+    A.INSURANCE_ANSWER: Route(insurance.on_answer, access=EDIT),
+    A.EXPECTED_COST: Route(insurance.on_expected_cost, access=EDIT),
+    A.LOG_CALL: Route(insurance.on_log_call, access=EDIT),
     A.CALLS: Route(insurance.show_calls),
     A.OUTCOME: Route(insurance.show_outcome),
-    A.SET_OUTCOME: Route(insurance.on_set_outcome, edits=True),
+    A.SET_OUTCOME: Route(insurance.on_set_outcome, access=EDIT),
     A.QUESTIONS: Route(questions.show_questions),
     A.THEME: Route(questions.show_theme),
-    A.TOGGLE_BANK: Route(questions.on_toggle_bank, edits=True),
+    A.TOGGLE_BANK: Route(questions.on_toggle_bank, access=EDIT),
     A.MY_LIST: Route(questions.show_list),
-    A.OWN_QUESTION: Route(questions.on_own_question, edits=True),
-    A.TOGGLE_TOP: Route(questions.on_toggle_top, edits=True),
-    A.REMOVE_QUESTION: Route(questions.on_remove, edits=True),
+    A.OWN_QUESTION: Route(questions.on_own_question, access=EDIT),
+    A.TOGGLE_TOP: Route(questions.on_toggle_top, access=EDIT),
+    A.REMOVE_QUESTION: Route(questions.on_remove, access=EDIT),
     A.APPOINTMENT: Route(appointment.show_appointment),
-    A.NEW_APPOINTMENT: Route(appointment.on_new, edits=True),
-    A.FROM_CANDIDATE: Route(appointment.on_from_candidate, edits=True),
-    A.CHANGE_TIME: Route(appointment.on_change_time, edits=True),
+    A.NEW_APPOINTMENT: Route(appointment.on_new, access=EDIT),
+    A.FROM_CANDIDATE: Route(appointment.on_from_candidate, access=EDIT),
+    A.CHANGE_TIME: Route(appointment.on_change_time, access=EDIT),
     A.PROPOSE_TIME: Route(appointment.on_propose, keeps_prompt=True),
-    A.CONFIRM_TIME: Route(appointment.on_confirm, edits=True, keeps_prompt=True),
+    A.CONFIRM_TIME: Route(appointment.on_confirm, access=EDIT, keeps_prompt=True),
     A.PICK_MONTH: Route(picker.on_pick_month, keeps_prompt=True),
     A.PICK_DAY: Route(picker.on_pick_day, keeps_prompt=True),
     A.PICK_HOUR: Route(picker.on_pick_hour, keeps_prompt=True),
-    A.DETAIL: Route(appointment.on_detail, edits=True),
+    A.DETAIL: Route(appointment.on_detail, access=EDIT),
     A.KINDS_OF_VISIT: Route(appointment.show_kinds),
-    A.SET_VISIT_KIND: Route(appointment.on_set_kind, edits=True),
+    A.SET_VISIT_KIND: Route(appointment.on_set_kind, access=EDIT),
     A.CALENDAR_FILE: Route(appointment.on_calendar_file),
-    A.CANCEL_VISIT: Route(appointment.on_cancel_visit, edits=True),
-    A.CANCEL_VISIT_YES: Route(appointment.on_cancel_visit_yes, edits=True),
-    A.VISIT_NOTE: Route(appointment.on_visit_note, edits=True),
+    A.CANCEL_VISIT: Route(appointment.on_cancel_visit, access=EDIT),
+    A.CANCEL_VISIT_YES: Route(appointment.on_cancel_visit_yes, access=EDIT),
+    A.VISIT_NOTE: Route(appointment.on_visit_note, access=EDIT),
     A.SETTINGS: Route(settings_screen.show_settings),
     A.ZONES: Route(settings_screen.on_zones, access=OWN),
     A.SET_ZONE: Route(prompting.on_set_zone, keeps_prompt=True, access=OWN),
@@ -170,7 +165,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         button = decode(query.data)
         route = ROUTES[button.action]
         case = s.repo.load_case(button.case_id)
-        needs = route.needs
+        needs = route.access
         if needs is Access.SELF:
             if case is None:
                 raise Gone()

@@ -25,8 +25,8 @@ from handlers.reply import send_screen
 from handlers.sharing_views import join_screen
 from handlers.turn import Screen, Turn, case_of_chat, services
 from journey import cases, prompts, sharing
-from journey.access import find_member, require_member
-from journey.errors import AlreadyMember, InviteUnknown, JourneyError
+from journey.access import require_member
+from journey.errors import InviteUnknown, JourneyError
 from journey.ids import id_from, new_case_id
 from journey.models import PromptKind
 
@@ -80,8 +80,6 @@ async def _invited(update: Update, context: ContextTypes.DEFAULT_TYPE, token: st
         if case is None:
             raise InviteUnknown()
         turn = Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id), message.chat_id)
-        if find_member(case, user.id) is not None:
-            raise AlreadyMember()
         screen = join_screen(turn, parsed.secret)
     except JourneyError as refused:
         log.info("refused an invite link: %s", type(refused).__name__)

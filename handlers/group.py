@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from handlers import menu, messages
 from handlers.reply import send_screen
 from handlers.sharing_views import plan_name
-from handlers.turn import Turn, services
+from handlers.turn import Turn, case_of_chat, services
 from journey import reminders, sharing
 from journey.access import find_member, require_editor
 from journey.errors import JourneyError
@@ -42,8 +42,8 @@ async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         await send_screen(message, menu.show_menu(turn))
         return
-    case = s.repo.case_for_chat(user.id)  # their active case, from the private chat
-    if case is None or find_member(case, user.id) is None:
+    case = case_of_chat(s, user.id, user.id)  # their active case, from the private chat
+    if case is None:
         await message.reply_text(s.renderer.render("group/start_private", bot=context.bot.username))
         return
     new_id = id_from(message.chat_id, message.message_id)

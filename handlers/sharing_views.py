@@ -6,14 +6,14 @@ from telegram import InlineKeyboardButton
 
 from handlers import menu
 from handlers.asking import show_prompt
-from handlers.callbacks import Action, Button, InvalidButton
+from handlers.callbacks import Action, Button, InvalidButton, encode
 from handlers.turn import News, Screen, Turn, parse
 from journey import cases, prompts, sharing
 from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
 from journey.errors import Gone, InviteUnknown
 from journey.ids import new_case_id
-from journey.models import Case, PromptKind, Role
+from journey.models import Case, Member, PromptKind, Role
 
 A = Action
 
@@ -109,19 +109,16 @@ def _member_arg(button: Button) -> int:
     return int(value)
 
 
-def _other(turn: Turn, button: Button) -> tuple[int, str | None]:
-    user_id = _member_arg(button)
-    member = find_member(turn.case, user_id)
+def _member(turn: Turn, button: Button) -> Member:
+    member = find_member(turn.case, _member_arg(button))
     if member is None:
         raise Gone()
-    return user_id, member.name
+    return member
 
 
 def show_member(turn: Turn, button: Button) -> Screen:
-    user_id = _member_arg(button)
-    member = find_member(turn.case, user_id)
-    if member is None:
-        raise Gone()
+    member = _member(turn, button)
+    user_id = member.user_id
     mine = require_member(turn.case, turn.user_id)
     rows: list[list[InlineKeyboardButton]] = []
     if mine.role is Role.OWNER and user_id != turn.user_id:
@@ -142,14 +139,14 @@ def on_set_role(turn: Turn, button: Button) -> Screen:
 
 
 def on_remove_member(turn: Turn, button: Button) -> Screen:
-    user_id, _ = _other(turn, button)
+    member = _member(turn, button)
     rows = [
         [
-            turn.button(turn.label("remove_yes"), A.REMOVE_MEMBER_YES, user_id),
-            turn.button(turn.label("remove_no"), A.MEMBER, user_id),
+            turn.button(turn.label("remove_yes"), A.REMOVE_MEMBER_YES, member.user_id),
+            turn.button(turn.label("remove_no"), A.MEMBER, member.user_id),
         ]
     ]
-    return turn.screen("sharing/confirm_remove", rows, m=find_member(turn.case, user_id))
+    return turn.screen("sharing/confirm_remove", rows, m=member)
 
 
 def on_remove_member_yes(turn: Turn, button: Button) -> Screen:
@@ -158,14 +155,14 @@ def on_remove_member_yes(turn: Turn, button: Button) -> Screen:
 
 
 def on_hand_over(turn: Turn, button: Button) -> Screen:
-    user_id, _ = _other(turn, button)
+    member = _member(turn, button)
     rows = [
         [
-            turn.button(turn.label("hand_over_yes"), A.HAND_OVER_YES, user_id),
-            turn.button(turn.label("back"), A.MEMBER, user_id),
+            turn.button(turn.label("hand_over_yes"), A.HAND_OVER_YES, member.user_id),
+            turn.button(turn.label("back"), A.MEMBER, member.user_id),
         ]
     ]
-    return turn.screen("sharing/confirm_hand_over", rows, m=find_member(turn.case, user_id))
+    return turn.screen("sharing/confirm_hand_over", rows, m=member)
 
 
 def on_hand_over_yes(turn: Turn, button: Button) -> Screen:
@@ -193,14 +190,8 @@ def show_leave(turn: Turn, _: Button | None = None) -> Screen:
 def on_leave_yes(turn: Turn, _: Button) -> Screen:
     plan = plan_name(turn)
     sharing.leave(turn.case, turn.user_id)
-    repo = turn.services.repo
-    others = [c for c in repo.cases_of_user(turn.user_id) if c.id != turn.case.id]
-    active = repo.case_for_chat(turn.user_id)
-    if active is not None and active.id == turn.case.id:
-        if others:
-            repo.link_chat(turn.user_id, others[-1].id)
-        else:
-            repo.unlink_chat(turn.user_id)
+    # Their private chat still points here: case_of_chat moves it to another plan on their next message.
+    others = [c for c in turn.services.repo.cases_of_user(turn.user_id) if c.id != turn.case.id]
     return Screen(turn.render("left", plan=plan, others=bool(others)))
 
 
@@ -237,16 +228,15 @@ def show_cases(turn: Turn, _: Button | None = None) -> Screen:
         name = plan_name(turn, case)
         active = case.id == turn.case.id
         plans.append({"name": name, "role": member.role.value, "active": active})
-        rows.append([_button_for(turn, case, turn.label("plan", name=name, active=active), A.USE_CASE)])
+        rows.append([_button_for(case, turn.label("plan", name=name, active=active), A.USE_CASE)])
     rows.append([turn.button(turn.label("new_plan"), A.NEW_CASE)])
     rows.append([_menu(turn)])
     return turn.screen("sharing/cases", rows, plans=plans)
 
 
-def _button_for(turn: Turn, case: Case, label: str, action: Action) -> InlineKeyboardButton:
+def _button_for(case: Case, label: str, action: Action) -> InlineKeyboardButton:
     """A button about another of the user's cases (the dispatcher checks membership there too)."""
-    other = Turn(turn.services, case, turn.user_id, turn.now, turn.new_id)
-    return other.button(label, action)
+    return InlineKeyboardButton(label, callback_data=encode(action, case.id))
 
 
 def on_use_case(turn: Turn, _: Button) -> Screen:
@@ -273,7 +263,7 @@ def on_new_case(turn: Turn, _: Button) -> Screen:
 
 def join_screen(turn: Turn, secret: str) -> Screen:
     """What the invited person sees before joining: who invites them, to what, and what they may do."""
-    invite = sharing.find_invite(turn.case, secret, turn.now)
+    invite = sharing.preview_invite(turn.case, secret, turn.user_id, turn.now)
     inviter = find_member(turn.case, invite.created_by)
     rows = [[turn.button(turn.label("join"), A.JOIN, secret), turn.button(turn.label("decline"), A.DECLINE)]]
     return turn.screen(

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from journey.access import EDIT_ROLES, find_member, require_editor, require_member
+from journey.access import find_member, require_editor, require_member
 from journey.errors import (
     AlreadyMember,
     Gone,
@@ -109,11 +109,17 @@ def find_invite(case: Case, secret: str, now: datetime) -> Invite:
     return invite
 
 
-def accept_invite(case: Case, secret: str, user_id: int, name: str | None, now: datetime) -> Member:
-    """Join the case with the invite's role. The invite is used up, whoever opens it first."""
+def preview_invite(case: Case, secret: str, user_id: int, now: datetime) -> Invite:
+    """The invite as its opener sees it before joining; refused if it cannot be accepted by them."""
     invite = find_invite(case, secret, now)
     if find_member(case, user_id) is not None:
         raise AlreadyMember()
+    return invite
+
+
+def accept_invite(case: Case, secret: str, user_id: int, name: str | None, now: datetime) -> Member:
+    """Join the case with the invite's role. The invite is used up, whoever opens it first."""
+    invite = preview_invite(case, secret, user_id, now)
     if len(case.members) >= MAX_MEMBERS:
         raise TooManyMembers(limit=MAX_MEMBERS)
     invite.status = InviteStatus.USED
@@ -251,7 +257,3 @@ def unlink_group(case: Case, chat_id: int) -> bool:
     before = len(case.groups)
     case.groups = [g for g in case.groups if g.chat_id != chat_id]
     return len(case.groups) != before
-
-
-def can_edit(member: Member) -> bool:
-    return member.role in EDIT_ROLES

@@ -26,11 +26,11 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import AIORateLimiter
 
-from bot import build_application, utc_now
 from sandbox import SandboxServer
 from sandbox.webchat import WebChat
 from settings import Settings
 from storage import TinyDBCaseRepository
+from wiring import build_application, utc_now
 
 log = logging.getLogger("localrun")
 

@@ -3,7 +3,7 @@
 The sandbox enforces Telegram's published limits (30 messages a second overall, about 1 a second per private
 chat, 20 a minute per group). N cases, each with one owner who has written to the bot before, each with a
 visit two hours after the chosen minute, so each owes exactly one "two hours before" reminder at that
-minute. The real application (bot.build_application: its rate limiter, its reminder desk, TinyDB storage)
+minute. The real application (bot.build_application: its rate limiter, its courier, TinyDB storage)
 runs until every such reminder is settled in storage. The baseline, in the same run: the same burst from a
 plain telegram.Bot with PTB's default AIORateLimiter() (max_retries=0), as a naive broadcast would do it.
 
@@ -31,16 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot import DESK_KEY, build_application
-from handlers.reminders import ReminderDesk
 from journey import appointments, reminders
 from journey.cases import start_case
 from journey.models import ReminderKind, ReminderStatus
 from sandbox import SandboxServer
 from sandbox.events import SENT
 from sandbox.limits import RateLimits
+from service.courier import Courier
 from settings import Settings
 from storage import TinyDBCaseRepository
+from wiring import COURIER_KEY, build_application
 
 ZONE = "America/Chicago"
 MINUTE = datetime(2026, 12, 3, 18, 30, tzinfo=UTC)  # Thursday 12:30 PM in Chicago: outside quiet hours
@@ -133,11 +133,11 @@ async def run_bot(root: Path, count: int, give_up_after: float) -> tuple[Outcome
             return MINUTE + timedelta(seconds=time.monotonic() - anchor)
 
         app = build_application(settings, repo, clock=clock, reminder_tick=0.5)
-        desk: ReminderDesk = app.bot_data[DESK_KEY]
+        courier: Courier = app.bot_data[COURIER_KEY]
         started = time.perf_counter()
         await app.initialize()
         if app.post_init is not None:
-            await app.post_init(app)  # ReminderDesk.rebuild(): reads every case once
+            await app.post_init(app)  # Courier.rebuild(): reads the wake index
         rebuild = time.perf_counter() - started
         await app.start()
         assert app.updater is not None
@@ -145,7 +145,7 @@ async def run_bot(root: Path, count: int, give_up_after: float) -> tuple[Outcome
         # Pending reminders of the burst, retries included; the "day after" ones are a day away.
         horizon = MINUTE + timedelta(hours=12)
         for _ in range(int(give_up_after / 0.5)):
-            if not desk.due_cases(horizon):
+            if not courier.due_cases(horizon):
                 break
             await asyncio.sleep(0.5)
         await asyncio.sleep(1.0)  # the last send in flight
@@ -207,8 +207,8 @@ async def main_async(count: int, directory: Path | None, give_up_after: float) -
     print(f"{count:,} reminders due at {MINUTE:%Y-%m-%d %H:%M} UTC; sandbox limits: {RateLimits()}")
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         bot_outcome, rebuild = await run_bot(Path(tmp), count, give_up_after)
-    report("the bot (build_application: its rate limiter, reminder desk and storage)", bot_outcome)
-    print(f"  start-up rebuild    {rebuild:>8.1f} s (read every case once; inside the wall time)")
+    report("the bot (build_application: its rate limiter, courier and storage)", bot_outcome)
+    print(f"  start-up rebuild    {rebuild:>8.1f} s (the wake index; inside the wall time)")
     unsettled = sum(n for status, n in bot_outcome.statuses.items() if status != ReminderStatus.SENT.value)
     if unsettled:
         print(f"  NOT SENT            {unsettled:>8,} (see outcome)")

@@ -12,6 +12,7 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
@@ -32,11 +33,12 @@ from handlers import (
 )
 from handlers.callbacks import Action, Button, InvalidButton, decode
 from handlers.reply import edit_screen
-from handlers.turn import Screen, Turn, services
+from handlers.turn import Screen, Services, Turn, plans, services
 from journey import cases, prompts
 from journey.access import require_editor, require_member
 from journey.errors import Gone, JourneyError
 from journey.ids import id_from
+from service.work import Work
 
 log = logging.getLogger(__name__)
 
@@ -160,49 +162,69 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     s = services(context)
-    renderer = s.renderer
+    press = Press(
+        user_id=query.from_user.id,
+        user_name=query.from_user.first_name,
+        chat_id=query.message.chat.id if query.message is not None else None,
+        query_id=query.id,
+        update_id=update.update_id,
+    )
     try:
         button = decode(query.data)
-        route = ROUTES[button.action]
-        case = s.repo.load_case(button.case_id)
-        needs = route.access
-        if needs is Access.SELF:
-            if case is None:
-                raise Gone()
-        else:
-            member = (require_editor if needs is Access.EDIT else require_member)(case, query.from_user.id)
-            if cases.is_repeat(member, update.update_id):
-                await query.answer()
-                return
-        assert case is not None  # require_member refuses a missing case
-        now = s.now()
-        chat_id = query.message.chat.id if query.message is not None else None
-        turn = Turn(
-            s,
-            case,
-            query.from_user.id,
-            now,
-            new_id=id_from("cb", query.id),
-            chat_id=chat_id,
-            user_name=query.from_user.first_name,
+        screen = await plans(context).run(
+            button.case_id,
+            partial(_press, s, button, press),
+            actor=press.user_id,
+            actor_name=press.user_name,
+            chat_id=press.chat_id,
+            update_id=update.update_id,
         )
-        left = False if route.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
-        screen = route.show(turn, button)
     except Unchanged:
         await query.answer()
         return
     except InvalidButton:
         log.info("refused a malformed or stale button")
-        await _alert(query, renderer.render("errors/stale_button"))
+        await _alert(query, s.renderer.render("errors/stale_button"))
         return
     except JourneyError as refused:
         log.info("refused a button: %s", type(refused).__name__)
-        await _alert(query, renderer.render(refused.key, **refused.details))
+        await _alert(query, s.renderer.render(refused.key, **refused.details))
         return
-    if needs in (Access.EDIT, Access.OWN) or left:
-        turn.save(update.update_id)
     await query.answer()
-    await edit_screen(query, screen)
+    if screen is not None:
+        await edit_screen(query, screen)
+
+
+@dataclass(frozen=True)
+class Press:
+    """The plain facts of a button press, for the unit of work (which runs off the event loop)."""
+
+    user_id: int
+    user_name: str | None
+    chat_id: int | None
+    query_id: str
+    update_id: int
+
+
+def _press(s: Services, button: Button, press: Press, work: Work) -> Screen | None:
+    """Inside the unit of work: check who may do this, act, and mark the plan saved. None: a repeat."""
+    route = ROUTES[button.action]
+    case = work.case
+    needs = route.access
+    if needs is Access.SELF:
+        if case is None:
+            raise Gone()
+    else:
+        member = (require_editor if needs is Access.EDIT else require_member)(case, press.user_id)
+        if cases.is_repeat(member, press.update_id):
+            return None
+    assert case is not None  # require_member refuses a missing case
+    turn = Turn.of(s, work, case, new_id=id_from("cb", press.query_id))
+    left = False if route.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
+    screen = route.show(turn, button)
+    if needs in (Access.EDIT, Access.OWN) or left:
+        turn.save(press.update_id)
+    return screen
 
 
 async def _alert(query: CallbackQuery, text: str) -> None:

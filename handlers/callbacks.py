@@ -114,14 +114,20 @@ class Action(enum.StrEnum):
     NEW_CASE = "csn"  # start a plan of my own
 
 
+# Toggles carry, last, the state they ask for ("1" on, "0" off): a tap sets, never flips, so a second tap
+# on a screen whose edit was lost asks for the same state again and changes nothing.
+TOGGLES = frozenset(
+    {Action.REASON, Action.TOGGLE_KIND, Action.TOGGLE_BANK, Action.TOGGLE_TOP, Action.TOGGLE_REMINDER}
+)
+
 # How many arguments each action carries; anything else is a forged or stale button.
 ARITY: dict[Action, int] = {
     **dict.fromkeys(Action, 0),
     Action.SKIP: 1,
-    Action.REASON: 1,
+    Action.REASON: 2,  # (reason, the state asked for: 1 on, 0 off)
     Action.URGENCY: 1,
     Action.SPECIALIST: 1,
-    Action.TOGGLE_KIND: 1,
+    Action.TOGGLE_KIND: 2,
     Action.CANDIDATE: 1,
     Action.CANDIDATE_STATUS: 2,
     Action.REMOVE_CANDIDATE: 1,
@@ -136,9 +142,9 @@ ARITY: dict[Action, int] = {
     Action.CALLS: 1,
     Action.SET_OUTCOME: 1,
     Action.THEME: 2,
-    Action.TOGGLE_BANK: 3,
+    Action.TOGGLE_BANK: 4,
     Action.MY_LIST: 1,
-    Action.TOGGLE_TOP: 2,
+    Action.TOGGLE_TOP: 3,
     Action.REMOVE_QUESTION: 2,
     Action.APPOINTMENT: 1,
     Action.FROM_CANDIDATE: 1,
@@ -157,7 +163,7 @@ ARITY: dict[Action, int] = {
     Action.ZONES: 1,
     Action.SET_ZONE: 2,
     Action.QUIET: 1,
-    Action.TOGGLE_REMINDER: 1,
+    Action.TOGGLE_REMINDER: 2,
     Action.SNOOZE: 2,
     Action.PROPOSE_TIME: 2,
     Action.NOTIFY: 1,

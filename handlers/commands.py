@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from telegram import Update
@@ -23,12 +24,13 @@ from handlers import (
 from handlers.asking import show_prompt
 from handlers.reply import send_screen
 from handlers.sharing_views import join_screen
-from handlers.turn import Screen, Turn, case_of_chat, services
+from handlers.turn import Screen, Services, Turn, plans, services
 from journey import cases, prompts, sharing
 from journey.access import require_member
 from journey.errors import InviteUnknown, JourneyError
 from journey.ids import id_from, new_case_id
 from journey.models import PromptKind
+from service.work import Work
 
 log = logging.getLogger(__name__)
 
@@ -38,32 +40,35 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    s = services(context)
-    now = s.now()
     token = context.args[0] if context.args else None
     if token:
         await _invited(update, context, token)
         return
-    case = case_of_chat(s, message.chat_id, user.id)
-    if case is None:
-        case = cases.start_case(new_case_id(), user.id, now)
-        turn = Turn(
-            s,
-            case,
-            user.id,
-            now,
-            id_from(message.chat_id, message.message_id),
-            message.chat_id,
-            user.first_name,
-        )
-        prompt = prompts.ask(case, user.id, PromptKind.PATIENT_NAME)
-        turn.save()
-        s.repo.link_chat(message.chat_id, case.id)
-        log.info("started a case")
-        screen = show_prompt(turn, prompt)
-        await send_screen(message, Screen(turn.render("start/welcome") + "\n\n" + screen.text, screen.rows))
-        return
-    await _open(update, context, _welcome_back)
+    s = services(context)
+    new_id = id_from(message.chat_id, message.message_id)
+    screen = await plans(context).run_in_chat(
+        message.chat_id,
+        user.id,
+        partial(_start, s, new_id, update.update_id),
+        actor_name=user.first_name,
+        update_id=update.update_id,
+    )
+    if screen is not None:
+        await send_screen(message, screen)
+
+
+def _start(s: Services, new_id: str, update_id: int, work: Work) -> Screen | None:
+    if work.case is not None:
+        return _member_screen(s, work, new_id, update_id, _welcome_back)
+    assert work.actor is not None and work.chat_id is not None
+    case = cases.start_case(new_case_id(), work.actor, work.now)
+    prompt = prompts.ask(case, work.actor, PromptKind.PATIENT_NAME)
+    work.create(case)
+    work.link(work.chat_id, case.id)
+    log.info("started a case")
+    turn = Turn.of(s, work, case, new_id)
+    screen = show_prompt(turn, prompt)
+    return Screen(turn.render("start/welcome") + "\n\n" + screen.text, screen.rows)
 
 
 async def _invited(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
@@ -76,16 +81,24 @@ async def _invited(update: Update, context: ContextTypes.DEFAULT_TYPE, token: st
     s = services(context)
     try:
         parsed = sharing.parse_token(token)
-        case = s.repo.load_case(parsed.case_id)
-        if case is None:
-            raise InviteUnknown()
-        turn = Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id), message.chat_id)
-        screen = join_screen(turn, parsed.secret)
+        new_id = id_from(message.chat_id, message.message_id)
+        screen = await plans(context).run(
+            parsed.case_id,
+            partial(_join_preview, s, new_id, parsed.secret),
+            actor=user.id,
+            chat_id=message.chat_id,
+        )
     except JourneyError as refused:
         log.info("refused an invite link: %s", type(refused).__name__)
         await message.reply_text(s.renderer.render(refused.key, **refused.details))
         return
     await send_screen(message, screen)
+
+
+def _join_preview(s: Services, new_id: str, secret: str, work: Work) -> Screen:
+    if work.case is None:
+        raise InviteUnknown()
+    return join_screen(Turn.of(s, work, work.case, new_id), secret)
 
 
 def _welcome_back(turn: Turn, _: bool) -> Screen:
@@ -108,23 +121,37 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
     if message is None or user is None:
         return
     s = services(context)
-    case = case_of_chat(s, message.chat_id, user.id)
-    if case is None:
-        await message.reply_text(s.renderer.render("errors/no_case"))
-        return
-    try:
-        require_member(case, user.id)
-    except JourneyError as refused:
-        await message.reply_text(s.renderer.render(refused.key, **refused.details))
-        return
-    now = s.now()
-    turn = Turn(
-        s, case, user.id, now, id_from(message.chat_id, message.message_id), message.chat_id, user.first_name
+    new_id = id_from(message.chat_id, message.message_id)
+    screen = await plans(context).run_in_chat(
+        message.chat_id,
+        user.id,
+        partial(_opened, s, new_id, update.update_id, build),
+        actor_name=user.first_name,
+        update_id=update.update_id,
     )
-    had_pending = prompts.leave(case, user.id)
+    if screen is not None:
+        await send_screen(message, screen)
+
+
+def _opened(s: Services, new_id: str, update_id: int, build: Build, work: Work) -> Screen | None:
+    if work.case is None:
+        return Screen(s.renderer.render("errors/no_case"))
+    return _member_screen(s, work, new_id, update_id, build)
+
+
+def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: Build) -> Screen | None:
+    assert work.case is not None
+    try:
+        member = require_member(work.case, work.person)
+    except JourneyError as refused:
+        return Screen(s.renderer.render(refused.key, **refused.details))
+    if cases.is_repeat(member, update_id):
+        return None
+    turn = Turn.of(s, work, work.case, new_id)
+    had_pending = prompts.leave(work.case, member.user_id)
     if had_pending:
-        turn.save()
-    await send_screen(message, build(turn, had_pending))
+        turn.save(update_id)
+    return build(turn, had_pending)
 
 
 def screen_command(

@@ -10,6 +10,7 @@ the group is none of the bot's business: it stays silent.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
@@ -18,11 +19,13 @@ from telegram.ext import ContextTypes
 from handlers import menu, messages
 from handlers.reply import send_screen
 from handlers.sharing_views import plan_name
-from handlers.turn import Turn, case_of_chat, services
-from journey import reminders, sharing
+from handlers.turn import Screen, Services, Turn, plans, services
+from journey import sharing
 from journey.access import find_member, require_editor
 from journey.errors import JourneyError
 from journey.ids import id_from
+from service.work import Work, locate
+from storage.repository import CaseRepository
 
 log = logging.getLogger(__name__)
 
@@ -31,33 +34,46 @@ async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    s = services(context)
-    linked = s.repo.case_for_chat(message.chat_id)
-    if linked is not None:
-        if find_member(linked, user.id) is None:
-            await message.reply_text(s.renderer.render("group/other_case"))
-            return
-        turn = Turn(
-            s, linked, user.id, s.now(), id_from(message.chat_id, message.message_id), message.chat_id
-        )
-        await send_screen(message, menu.show_menu(turn))
-        return
-    case = case_of_chat(s, user.id, user.id)  # their active case, from the private chat
-    if case is None:
+    s, runner = services(context), plans(context)
+    chat_id = message.chat_id
+    linked = await runner.read(lambda repo: locate(repo, chat_id, user.id))
+    # A group already linked shows its menu; else it is linked to the sender's active plan.
+    case_id = linked or await runner.read(lambda repo: locate(repo, user.id, user.id))
+    if case_id is None:
         await message.reply_text(s.renderer.render("group/start_private", bot=context.bot.username))
         return
-    new_id = id_from(message.chat_id, message.message_id)
-    turn = Turn(s, case, user.id, s.now(), new_id, message.chat_id, user.first_name)
-    try:
-        sharing.link_group(case, message.chat_id, user.id, turn.now)
-    except JourneyError:
-        await message.reply_text(s.renderer.render("group/viewer"))
-        return
-    turn.save()
-    s.repo.link_chat(message.chat_id, case.id)
-    log.info("linked a group chat to a case")
-    screen = menu.show_menu(turn).with_head(turn.render("sharing/group_linked", plan=plan_name(turn)))
+    new_id = id_from(chat_id, message.message_id)
+    decide = partial(_show_menu if linked else _link, s, new_id)
+    screen = await runner.run(
+        case_id,
+        decide,
+        actor=user.id,
+        actor_name=user.first_name,
+        chat_id=chat_id,
+        update_id=update.update_id,
+    )
     await send_screen(message, screen)
+
+
+def _show_menu(s: Services, new_id: str, work: Work) -> Screen:
+    if work.case is None or find_member(work.case, work.person) is None:
+        return Screen(s.renderer.render("group/other_case"))
+    return menu.show_menu(Turn.of(s, work, work.case, new_id))
+
+
+def _link(s: Services, new_id: str, work: Work) -> Screen:
+    assert work.chat_id is not None and work.actor is not None
+    if work.case is None:
+        return Screen(s.renderer.render("group/start_private", bot=s.bot_username()))
+    turn = Turn.of(s, work, work.case, new_id)
+    try:
+        sharing.link_group(work.case, work.chat_id, work.actor, turn.now)
+    except JourneyError:
+        return Screen(s.renderer.render("group/viewer"))
+    turn.save()
+    work.link(work.chat_id, work.case.id)
+    log.info("linked a group chat to a case")
+    return menu.show_menu(turn).with_head(turn.render("sharing/group_linked", plan=plan_name(turn)))
 
 
 async def on_group_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,34 +81,34 @@ async def on_group_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    s = services(context)
-    case = s.repo.case_for_chat(message.chat_id)
-    if case is None:
-        await message.reply_text(s.renderer.render("group/not_linked"))
-        return
+    s, runner = services(context), plans(context)
+    chat_id = message.chat_id
+    case_id = await runner.read(lambda repo: locate(repo, chat_id, user.id))
+    text = await runner.run(case_id, partial(_stop, s), actor=user.id, chat_id=chat_id)
+    await message.reply_text(text)
+
+
+def _stop(s: Services, work: Work) -> str:
+    assert work.chat_id is not None
+    if work.case is None:
+        return s.renderer.render("group/not_linked")
     try:
-        require_editor(case, user.id)
+        require_editor(work.case, work.person)
     except JourneyError as refused:
-        await message.reply_text(s.renderer.render(refused.key, **refused.details))
-        return
-    turn = Turn(s, case, user.id, s.now(), id_from(message.chat_id, message.message_id), message.chat_id)
-    sharing.unlink_group(case, message.chat_id)
-    turn.save()
-    s.repo.unlink_chat(message.chat_id)
+        return s.renderer.render(refused.key, **refused.details)
+    sharing.unlink_group(work.case, work.chat_id)
+    work.save()
+    work.unlink(work.chat_id)
     log.info("unlinked a group chat")
-    await message.reply_text(s.renderer.render("group/stopped"))
+    return s.renderer.render("group/stopped")
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Text or a file in the group: an answer from a member we asked, else none of our business."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    """Text or a file in the group: an answer from a member we asked, else none of our business
+    (messages.in_chat stays silent for anyone the bot did not ask)."""
+    message = update.effective_message
+    if message is None:
         return
-    s = services(context)
-    case = s.repo.case_for_chat(message.chat_id)
-    member = find_member(case, user.id) if case is not None else None
-    if member is None or member.prompt is None:
-        return  # chatter among the family, or a reply to an old message: stay out of it
     if message.text is not None:
         await messages.on_text(update, context)
     elif message.photo or message.document is not None:
@@ -112,16 +128,24 @@ async def on_bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None or change.chat.type == "private":
         return
-    s = services(context)
+    s, runner = services(context), plans(context)
     status = change.new_chat_member.status
     if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
         if change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
             await context.bot.send_message(change.chat.id, s.renderer.render("group/hello"))
         return
-    case = s.repo.case_for_chat(change.chat.id)
-    if case is not None and sharing.unlink_group(case, change.chat.id):
-        reminders.replan(case, s.now())
-        s.repo.save_case(case)
-        s.on_saved(case)
-    s.repo.unlink_chat(change.chat.id)
+    chat_id = change.chat.id
+    case_id = await runner.read(lambda repo: _linked_id(repo, chat_id))
+    await runner.run(case_id, partial(_removed, chat_id))
     log.info("the bot left a group chat; it is unlinked")
+
+
+def _linked_id(repo: CaseRepository, chat_id: int) -> str | None:
+    case = repo.case_for_chat(chat_id)
+    return case.id if case is not None else None
+
+
+def _removed(chat_id: int, work: Work) -> None:
+    if work.case is not None and sharing.unlink_group(work.case, chat_id):
+        work.save()
+    work.unlink(chat_id)

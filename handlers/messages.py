@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
-from telegram import Message, Update
+from telegram import Location, Message, Update
 from telegram.ext import ContextTypes
 
 from handlers import picker, prompting, records
 from handlers.asking import show_prompt
 from handlers.callbacks import Action
 from handlers.reply import send_screen
-from handlers.turn import Screen, Turn, case_of_chat, services
+from handlers.turn import Screen, Services, Turn, plans, services
 from journey import cases, prompts
-from journey.access import require_member
+from journey.access import find_member, require_member
 from journey.errors import JourneyError
 from journey.ids import id_from
-from journey.models import Attachment, AttachmentKind, Case, Prompt
+from journey.models import Attachment, AttachmentKind, Prompt
+from service.work import Work
 
 log = logging.getLogger(__name__)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply typed text to the pending question; bad text gets a reason and the question again."""
-    found = await _editor_turn(update, context)
-    if found is None:
+    message = update.effective_message
+    if message is None or message.text is None:
         return
-    turn, message = found
-    if message.text is not None:
-        await send_screen(message, answer_screen(turn, message.text, update.update_id))
+    text = message.text
+    await in_chat(update, context, lambda turn: answer_screen(turn, text, update.update_id))
 
 
 def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
@@ -48,36 +50,41 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A photo or document: attach it where we asked for one, or ask which record it is."""
-    found = await _editor_turn(update, context)
-    if found is None or (attachment := _attachment(found[1], found[0])) is None:
+    message = update.effective_message
+    if message is None or not (message.photo or message.document is not None):
         return
-    turn, message = found
+    await in_chat(update, context, lambda turn: _file_screen(turn, message, update.update_id))
+
+
+def _file_screen(turn: Turn, message: Message, update_id: int) -> Screen | None:
+    attachment = _attachment(message, turn)
+    if attachment is None:
+        return None
     try:
         kind = prompts.receive_file(turn.case, turn.user_id, attachment)
     except JourneyError as refused:
-        await message.reply_text(turn.render(refused.key, **refused.details))
-        return
-    turn.save(update.update_id)
-    screen = records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
-    await send_screen(message, screen)
+        return Screen(turn.render(refused.key, **refused.details))
+    turn.save(update_id)
+    return records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location sets the time zone when we asked for it; the location itself is not stored."""
-    found = await _editor_turn(update, context)
-    if found is None or (where := found[1].location) is None:
+    message = update.effective_message
+    if message is None or (where := message.location) is None:
         return
-    turn, message = found
+    await in_chat(update, context, lambda turn: _location_screen(turn, where, update.update_id))
+
+
+def _location_screen(turn: Turn, where: Location, update_id: int) -> Screen:
     try:
         step = prompts.answer_location(turn.case, turn.user_id, where.latitude, where.longitude)
     except prompts.NothingPending:
-        await message.reply_text(turn.render("errors/location_unasked"))
-        return
+        return Screen(turn.render("errors/location_unasked"))
     except JourneyError as refused:
-        await message.reply_text(turn.render(refused.key, **refused.details))
-        return
-    turn.save(update.update_id)
-    await send_screen(message, prompting.after(turn, step))
+        return Screen(turn.render(refused.key, **refused.details))
+    turn.save(update_id)
+    return prompting.after(turn, step)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,39 +93,41 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(services(context).renderer.render("errors/not_understood"))
 
 
-async def _editor_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn, Message] | None:
-    """The turn for a message that may change the case; None when it was answered here (no case,
-    not allowed) or is a repeat of an update already applied."""
-    turn, message = _turn(update, context)
-    if turn is None or message is None:
-        await _no_case(message, context)
-        return None
-    try:
-        # A member; journey/prompts.py checks the question itself (viewers answer only their own settings).
-        member = require_member(turn.case, turn.user_id)
-    except JourneyError as refused:
-        await message.reply_text(turn.render(refused.key, **refused.details))
-        return None
-    if cases.is_repeat(member, update.update_id):
-        return None
-    return turn, message
+Act = Callable[[Turn], Screen | None]
 
 
-def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn | None, Message | None]:
+async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) -> None:
+    """Run `act` on the plan of this chat in one unit of work, then show what it returned.
+
+    A member may act (journey/prompts.py checks the question itself: viewers answer only their own
+    settings). In a group, only someone the bot asked gets an answer; other chatter is not ours.
+    """
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return None, None
+        return
     s = services(context)
-    case: Case | None = case_of_chat(s, message.chat_id, user.id)
-    if case is None:
-        return None, message
-    new_id = id_from(message.chat_id, message.message_id)
-    return Turn(s, case, user.id, s.now(), new_id, message.chat_id, user.first_name), message
+    decide = partial(_decide, s, act, id_from(message.chat_id, message.message_id), update.update_id)
+    screen = await plans(context).run_in_chat(
+        message.chat_id, user.id, decide, actor_name=user.first_name, update_id=update.update_id
+    )
+    if screen is not None:
+        await send_screen(message, screen)
 
 
-async def _no_case(message: Message | None, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if message is not None:
-        await message.reply_text(services(context).renderer.render("errors/no_case"))
+def _decide(s: Services, act: Act, new_id: str, update_id: int, work: Work) -> Screen | None:
+    in_group = work.chat_id != work.actor
+    if work.case is None:
+        return None if in_group else Screen(s.renderer.render("errors/no_case"))
+    member = find_member(work.case, work.actor) if work.actor is not None else None
+    if in_group and (member is None or member.prompt is None):
+        return None  # chatter among the family, or a reply to an old message: stay out of it
+    try:
+        member = require_member(work.case, work.person)
+    except JourneyError as refused:
+        return Screen(s.renderer.render(refused.key, **refused.details))
+    if cases.is_repeat(member, update_id):
+        return None
+    return act(Turn.of(s, work, work.case, new_id))
 
 
 def _attachment(message: Message, turn: Turn) -> Attachment | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import menu
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, choices, parse
+from handlers.turn import Screen, Turn, choices, parse, wanted
 from journey import cases
 from journey.models import Reason, Urgency
 
@@ -14,14 +14,19 @@ NO_ANSWER = "none"
 def show_reasons(turn: Turn, _: Button | None = None) -> Screen:
     labels = turn.services.renderer.content.reasons
     rows = choices(
-        turn, Reason, turn.case.profile.reasons.__contains__, lambda r: labels[r].label, Action.REASON
+        turn,
+        Reason,
+        turn.case.profile.reasons.__contains__,
+        lambda r: labels[r].label,
+        Action.REASON,
+        toggle=True,
     )
     rows.append([turn.button(turn.label("done"), Action.REASONS_DONE)])
     return turn.screen("onboarding/reasons", rows)
 
 
 def on_reason(turn: Turn, button: Button) -> Screen:
-    cases.toggle_reason(turn.case, parse(Reason, button.arg(0)))
+    cases.toggle_reason(turn.case, parse(Reason, button.arg(0)), wanted(button, 1))
     return show_reasons(turn)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button, InvalidButton
-from handlers.turn import Screen, Turn, page_row, paginate, rows_of
+from handlers.turn import Screen, Turn, page_row, paginate, rows_of, wanted
 from journey import questions
 from journey.models import ChosenQuestion, PromptKind
 from templates.content import Theme
@@ -36,6 +36,7 @@ def theme_screen(turn: Turn, theme: Theme, page_number: int) -> Screen:
             q.id,
             theme.id,
             page.number,
+            "0" if questions.is_chosen(turn.case, q.id) else "1",
         )
         for n, q in enumerate(page.items)
     ]
@@ -51,7 +52,8 @@ def show_theme(turn: Turn, button: Button) -> Screen:
 
 def on_toggle_bank(turn: Turn, button: Button) -> Screen:
     theme = _theme(turn, button.arg(1))
-    questions.toggle_bank_question(turn.case, button.arg(0), turn.services.renderer.content.bank_ids)
+    bank_ids = turn.services.renderer.content.bank_ids
+    questions.toggle_bank_question(turn.case, button.arg(0), bank_ids, wanted(button, 3))
     return theme_screen(turn, theme, button.page(2))
 
 
@@ -68,7 +70,11 @@ def list_screen(turn: Turn, page_number: int) -> Screen:
     rows = [
         [
             turn.button(
-                turn.label("top", on=q.top, n=page.start + n + 1), Action.TOGGLE_TOP, q.id, page.number
+                turn.label("top", on=q.top, n=page.start + n + 1),
+                Action.TOGGLE_TOP,
+                q.id,
+                page.number,
+                "0" if q.top else "1",
             ),
             turn.button(
                 turn.label("remove_n", n=page.start + n + 1), Action.REMOVE_QUESTION, q.id, page.number
@@ -92,7 +98,7 @@ def on_own_question(turn: Turn, _: Button) -> Screen:
 
 
 def on_toggle_top(turn: Turn, button: Button) -> Screen:
-    questions.toggle_top(turn.case, button.arg(0))
+    questions.toggle_top(turn.case, button.arg(0), wanted(button, 2))
     return list_screen(turn, button.page(1))
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from telegram import InlineKeyboardButton
 
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn
+from handlers.turn import Screen, Services, Turn
 from journey import appointments, records
 from journey.errors import Gone
-from journey.models import RecordKind, RecordStatus, Reminder, ReminderKind
+from journey.models import Case, RecordKind, RecordStatus, Reminder, ReminderKind
 from journey.reminders import snooze
+from service.sending import Outgoing
 
 R = ReminderKind
 
@@ -66,3 +70,13 @@ def on_snooze(turn: Turn, button: Button) -> Screen:
         raise Gone() from None
     snooze(turn.case, turn.user_id, kind, button.arg(1), turn.now, turn.new_id)
     return Screen(turn.render("reminders/snoozed"))
+
+
+def reminder_message(s: Services) -> Callable[[Case, Reminder, datetime], Outgoing]:
+    """How the courier renders a due reminder: the screen above, for the chat that hears it."""
+
+    def render(case: Case, reminder: Reminder, now: datetime) -> Outgoing:
+        turn = Turn(s, case, reminder.user_id, now, new_id=reminder.id)
+        return reminder_screen(turn, reminder).outgoing(reminder.user_id)
+
+    return render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, choices, parse
+from handlers.turn import Screen, Turn, choices, parse, wanted
 from journey import prompts, settings, sharing
 from journey.access import require_member
 from journey.models import Notify, PromptKind, ReminderKind
@@ -39,6 +39,7 @@ def show_settings(turn: Turn, _: Button | None = None) -> Screen:
         lambda k: turn.label(f"reminder_{k.value}"),
         Action.TOGGLE_REMINDER,
         per_row=2,
+        toggle=True,
     )
     rows.append([turn.button(turn.label("menu"), Action.MENU)])
     return turn.screen("settings", rows, mine=mine)
@@ -54,7 +55,7 @@ def on_quiet(turn: Turn, button: Button) -> Screen:
 
 
 def on_toggle_reminder(turn: Turn, button: Button) -> Screen:
-    settings.toggle_reminder(turn.case, turn.user_id, parse(ReminderKind, button.arg(0)))
+    settings.toggle_reminder(turn.case, turn.user_id, parse(ReminderKind, button.arg(0)), wanted(button, 1))
     return show_settings(turn)
 
 

@@ -7,13 +7,14 @@ from telegram import InlineKeyboardButton
 from handlers import menu
 from handlers.asking import show_prompt
 from handlers.callbacks import Action, Button, InvalidButton, encode
-from handlers.turn import News, Screen, Turn, parse
+from handlers.turn import Screen, Turn, parse
 from journey import cases, prompts, sharing
 from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
 from journey.errors import Gone, InviteUnknown
 from journey.ids import new_case_id
 from journey.models import Case, Member, PromptKind, Role
+from service.work import News
 
 A = Action
 
@@ -209,9 +210,8 @@ def show_delete(turn: Turn, _: Button) -> Screen:
 def on_delete_yes(turn: Turn, _: Button) -> Screen:
     """Delete the case for everyone: files and chat links go, and the others are told once."""
     sharing.check_can_delete(turn.case, turn.user_id)
-    turn.services.repo.delete_case(turn.case.id)
     news = News(turn.case, turn.case, [Change(ChangeKind.PLAN_DELETED)], turn.user_id, turn.chat_id)
-    turn.services.on_news(news)
+    turn.unit.delete(farewell=news)
     return Screen(turn.render("deleted"))
 
 
@@ -242,7 +242,7 @@ def _button_for(case: Case, label: str, action: Action) -> InlineKeyboardButton:
 def on_use_case(turn: Turn, _: Button) -> Screen:
     """Work on this case from now on. Only a private chat switches; a group stays on its own case."""
     if turn.chat_id == turn.user_id:
-        turn.services.repo.link_chat(turn.user_id, turn.case.id)
+        turn.unit.link(turn.user_id, turn.case.id)
     return menu.show_menu(turn)
 
 
@@ -251,10 +251,10 @@ def on_new_case(turn: Turn, _: Button) -> Screen:
     if turn.chat_id != turn.user_id:
         raise Gone()
     case = cases.start_case(new_case_id(), turn.user_id, turn.now)
-    own = Turn(turn.services, case, turn.user_id, turn.now, turn.new_id, turn.chat_id, turn.user_name)
+    own = Turn.of(turn.services, turn.unit, case, turn.new_id)
     prompt = prompts.ask(case, turn.user_id, PromptKind.PATIENT_NAME)
-    own.save()
-    turn.services.repo.link_chat(turn.user_id, case.id)
+    turn.unit.create(case)
+    turn.unit.link(turn.user_id, case.id)
     return show_prompt(own, prompt).with_head(own.render("start/welcome"))
 
 
@@ -280,7 +280,7 @@ def on_join(turn: Turn, button: Button) -> Screen:
         raise InviteUnknown()  # invites are accepted in a private chat only
     member = sharing.accept_invite(turn.case, button.arg(0), turn.user_id, turn.user_name, turn.now)
     turn.save()
-    turn.services.repo.link_chat(turn.user_id, turn.case.id)
+    turn.unit.link(turn.user_id, turn.case.id)
     head = turn.render("sharing/joined", name=member.name, plan=plan_name(turn))
     return menu.show_menu(turn).with_head(head)
 

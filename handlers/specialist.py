@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.asking import ask
 from handlers.callbacks import Action, Button
-from handlers.turn import Screen, Turn, choices, page_row, paginate, parse
+from handlers.turn import Screen, Turn, choices, page_row, paginate, parse, wanted
 from journey import specialist
 from journey.models import CandidateStatus, PromptKind, SpecialistKind
 
@@ -24,13 +24,13 @@ def show_specialist(turn: Turn, button: Button | None = None) -> Screen:
 def show_kinds(turn: Turn, _: Button | None = None) -> Screen:
     kinds = turn.services.renderer.content.specialist_kinds
     needed = turn.case.specialist.needed.__contains__
-    rows = choices(turn, SpecialistKind, needed, lambda k: kinds[k].label, Action.TOGGLE_KIND)
+    rows = choices(turn, SpecialistKind, needed, lambda k: kinds[k].label, Action.TOGGLE_KIND, toggle=True)
     rows.append([turn.button(turn.label("back"), Action.SPECIALIST, 0)])
     return turn.screen("specialist/kinds", rows)
 
 
 def on_toggle_kind(turn: Turn, button: Button) -> Screen:
-    specialist.toggle_needed(turn.case, parse(SpecialistKind, button.arg(0)))
+    specialist.toggle_needed(turn.case, parse(SpecialistKind, button.arg(0)), wanted(button, 1))
     return show_kinds(turn)
 
 

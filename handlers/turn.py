@@ -1,12 +1,12 @@
-"""What one update works with: the services, the loaded case, who acts, and the time.
+"""What one update works with: the services, the loaded plan, who acts, and the time.
 
-Handlers build a `Turn`, call journey functions on `turn.case`, and return a `Screen` (text and buttons)
-that the edge sends or edits into the chat.
+Inside a unit of work (service/work.py), handlers build a `Turn`, call journey functions on `turn.case`,
+and return a `Screen` (text and buttons) that the edge sends or edits into the chat once the change is
+saved. `turn.save()` only marks the plan changed: the unit of work writes it once, after the decision.
 """
 
 from __future__ import annotations
 
-import copy
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,26 +16,15 @@ from typing import Generic, TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
-from handlers.callbacks import Action, InvalidButton, encode
-from journey import activity, cases, reminders, sharing
-from journey.access import find_member
+from handlers.callbacks import Action, Button, InvalidButton, encode
 from journey.models import Case
+from service.sending import OutFile, Outgoing
+from service.work import Plans, Work
 from storage.repository import CaseRepository
 from templates import Renderer
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class News:
-    """What one member just changed, for the others: the case before and after, and who did it."""
-
-    before: Case
-    after: Case
-    changes: list[activity.Change]
-    actor: int
-    origin_chat: int | None  # the chat it happened in, which already shows it
 
 
 @dataclass(frozen=True)
@@ -46,10 +35,6 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime]
     zone: tzinfo
-    # Called after every save, so the reminder scheduler knows the case's next due time.
-    on_saved: Callable[[Case], None] = lambda case: None
-    # Called after a save that changed something the other members hear about (handlers/news.py).
-    on_news: Callable[[News], None] = lambda news: None
     # The bot's @username, for invite links (known once the bot has asked Telegram who it is).
     bot_username: Callable[[], str] = lambda: "SecondOpinionBot"
 
@@ -58,6 +43,7 @@ class Services:
 
 
 SERVICES_KEY = "services"
+PLANS_KEY = "plans"
 
 
 def services(source: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
@@ -68,37 +54,22 @@ def services(source: CallbackContext | Application) -> Services:  # type: ignore
     return found
 
 
-def case_of_chat(s: Services, chat_id: int, user_id: int) -> Case | None:
-    """The case this chat works on. In a private chat that is the user's active case; if they are no
-    longer in it (taken off, or it was deleted), their latest other case becomes the active one."""
-    case = s.repo.case_for_chat(chat_id)
-    if chat_id != user_id:
-        return case  # a group: its linked case, whoever writes (membership is checked by the caller)
-    if case is not None and find_member(case, user_id) is not None:
-        return case
-    others = s.repo.cases_of_user(user_id)
-    if not others:
-        if case is not None:
-            s.repo.unlink_chat(chat_id)
-        return None
-    s.repo.link_chat(chat_id, others[-1].id)
-    return others[-1]
+def plans(source: CallbackContext | Application) -> Plans:  # type: ignore[type-arg]
+    """The unit of work runner: the one way handlers change a plan."""
+    app = source if isinstance(source, Application) else source.application
+    found = app.bot_data[PLANS_KEY]
+    assert isinstance(found, Plans)
+    return found
 
 
-@dataclass(frozen=True)
-class OutgoingFile:
-    """A file the bot sends after the screen (a calendar file)."""
-
-    name: str
-    data: bytes
-    caption: str
+OutgoingFile = OutFile  # a file the bot sends after the screen (a calendar file)
 
 
 @dataclass(frozen=True)
 class Screen:
     text: str
     rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
-    files: tuple[OutgoingFile, ...] = ()
+    files: tuple[OutFile, ...] = ()
     # In a group, a question that needs typing: the ForceReply message that asks for it (privacy mode
     # shows the bot only replies to its own messages).
     asks: str | None = None
@@ -110,9 +81,16 @@ class Screen:
     def markup(self) -> InlineKeyboardMarkup | None:
         return InlineKeyboardMarkup(self.rows) if self.rows else None
 
+    def outgoing(self, chat_id: int) -> Outgoing:
+        """The screen as plain data, for the senders (which know nothing of telegram's types)."""
+        rows = tuple(tuple((b.text, str(b.callback_data)) for b in row) for row in self.rows)
+        return Outgoing(chat_id, self.text, rows, self.files)
+
 
 @dataclass
 class Turn:
+    """One update's view of one plan: who acts, when, and the unit of work that will save it."""
+
     services: Services
     case: Case
     user_id: int
@@ -120,32 +98,27 @@ class Turn:
     new_id: str  # a stable id for anything this update adds (same update -> same id)
     chat_id: int | None = None  # where the update came from (None: the bot acts on its own)
     user_name: str | None = None  # Telegram's first name, kept on the member so others see who acted
-    # The case as loaded: save() compares against it to tell the others what changed.
-    before: Case = field(init=False, repr=False)
+    work: Work | None = field(default=None, repr=False)  # None: only rendering (news, reminders)
 
-    def __post_init__(self) -> None:
-        self.before = copy.deepcopy(self.case)
+    @classmethod
+    def of(cls, s: Services, work: Work, case: Case, new_id: str) -> Turn:
+        assert work.actor is not None
+        return cls(s, case, work.actor, work.now, new_id, work.chat_id, work.actor_name, work)
 
     @property
     def today(self) -> date:
         return self.now.astimezone(self.services.zone).date()
 
+    @property
+    def unit(self) -> Work:
+        """The unit of work this turn runs in (a turn that only renders has none)."""
+        if self.work is None:
+            raise RuntimeError("this turn only renders; it cannot change anything")
+        return self.work
+
     def save(self, update_id: int | None = None) -> None:
-        """Re-plan reminders from what changed, remember the update (repeats are skipped), write atomically."""
-        member = find_member(self.case, self.user_id)
-        if member is not None:
-            if update_id is not None:
-                cases.remember_update(member, update_id)
-            sharing.note_name(member, self.user_name)
-        reminders.replan(self.case, self.now)
-        self.case.updated_at = self.now
-        self.services.repo.save_case(self.case)
-        self.services.on_saved(self.case)
-        found = activity.changes(self.before, self.case, self.user_id)
-        if found:
-            self.services.on_news(News(self.before, self.case, found, self.user_id, self.chat_id))
-        # A second save in the same update reports only what changed since this one.
-        self.before = copy.deepcopy(self.case)
+        """The plan changed: the unit of work saves it once, after the decision, with its news."""
+        self.unit.save(update_id)
 
     def render(self, name: str, /, **context: object) -> str:
         return self.services.renderer.render(name, case=self.case, **context)
@@ -169,6 +142,14 @@ def parse(kind: type[E], value: str) -> E:
         raise InvalidButton() from None
 
 
+def wanted(button: Button, index: int) -> bool:
+    """The state a toggle button asks for ("1" on, "0" off): set, not flip, so a repeat changes nothing."""
+    value = button.arg(index)
+    if value not in ("0", "1"):
+        raise InvalidButton()
+    return value == "1"
+
+
 def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
@@ -181,10 +162,18 @@ def choices(
     action: Action,
     *prefix: str,
     per_row: int = 1,
+    toggle: bool = False,
 ) -> list[list[InlineKeyboardButton]]:
-    """A set of "✅ option" buttons, one per option; pressing one sends `action` with prefix + its value."""
+    """A set of "✅ option" buttons, one per option; pressing one sends `action` with prefix + its value
+    (and, for a toggle, the state it asks for: see `wanted`)."""
     buttons = [
-        turn.button(turn.label("toggle", on=is_on(o), text=text(o)), action, *prefix, str(o.value))
+        turn.button(
+            turn.label("toggle", on=is_on(o), text=text(o)),
+            action,
+            *prefix,
+            str(o.value),
+            *((("0" if is_on(o) else "1"),) if toggle else ()),
+        )
         for o in options
     ]
     return rows_of(buttons, per_row)

@@ -38,8 +38,8 @@ def set_diagnosis(case: Case, text: str) -> None:
     case.profile.diagnosis = clean(text, LONG)
 
 
-def toggle_reason(case: Case, reason: Reason) -> None:
-    case.profile.reasons = toggled(case.profile.reasons, reason)
+def toggle_reason(case: Case, reason: Reason, on: bool | None = None) -> None:
+    case.profile.reasons = toggled(case.profile.reasons, reason, on)
 
 
 def set_urgency(case: Case, urgency: Urgency | None) -> None:

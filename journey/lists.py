@@ -30,7 +30,17 @@ def find(items: Iterable[T], item_id: str) -> T:
     return item
 
 
-def toggled(chosen: list[E], value: E) -> list[E]:
-    """`chosen` with `value` added or removed, kept in the enum's order so lists read the same every time."""
-    keep = set(chosen) ^ {value}
+def toggled(chosen: list[E], value: E, present: bool | None = None) -> list[E]:
+    """`chosen` with `value` added or removed, kept in the enum's order so lists read the same every time.
+
+    `present` says which: a button carries the state it asks for, so a second tap on a screen that did
+    not update (a lost edit) asks for the same state again instead of undoing the first.
+    """
+    keep = set(chosen)
+    if present is None:
+        keep ^= {value}
+    elif present:
+        keep.add(value)
+    else:
+        keep.discard(value)
     return [member for member in type(value) if member in keep]

@@ -393,6 +393,48 @@ class GroupChat:
     linked_at: datetime
 
 
+# --- the outbox: news waiting to be sent --------------------------------------------------------------
+
+
+class LetterStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # recorded just before the send: after a crash, never sent again (at most once)
+
+
+@dataclass
+class LetterFile:
+    """A file that follows a letter (a calendar file), kept as text until it is sent."""
+
+    name: str
+    text: str
+    caption: str
+
+
+@dataclass
+class LetterButton:
+    label: str
+    data: str  # callback data, as the edge encoded it
+
+
+@dataclass
+class Letter:
+    """A message to one chat, written in the same save as the change that caused it.
+
+    Rendered when the change is saved (the plan may change right after), sent from storage by the outbox
+    sender, and removed from the plan once sent or given up on: nothing of it is kept afterwards.
+    """
+
+    id: str
+    chat_id: int
+    text: str  # Telegram HTML, already escaped
+    created_at: datetime
+    buttons: list[list[LetterButton]] = field(default_factory=list)  # rows of inline buttons
+    files: list[LetterFile] = field(default_factory=list)
+    status: LetterStatus = LetterStatus.PENDING
+    attempts: int = 0
+    due_at: datetime | None = None  # None: at once; set when a retry waits
+
+
 @dataclass
 class Case:
     id: str
@@ -409,6 +451,7 @@ class Case:
     invites: list[Invite] = field(default_factory=list)
     groups: list[GroupChat] = field(default_factory=list)
     editors_can_invite: bool = False
+    outbox: list[Letter] = field(default_factory=list)
 
     @property
     def owner_id(self) -> int:

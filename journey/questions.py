@@ -19,7 +19,7 @@ def is_chosen(case: Case, bank_id: str) -> bool:
     return any(q.bank_id == bank_id for q in case.questions.chosen)
 
 
-def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str]) -> bool:
+def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str], on: bool | None = None) -> bool:
     """Add a bank question to the list, or take it off. Returns True if it is now on the list.
 
     `known_ids` is the bank as it is today: an id from an old button that the bank no longer has is Gone.
@@ -28,8 +28,11 @@ def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str]) ->
         raise Gone()
     for question in case.questions.chosen:
         if question.bank_id == bank_id:
-            case.questions.chosen.remove(question)
-            return False
+            if on is not True:
+                case.questions.chosen.remove(question)
+            return on is True
+    if on is False:
+        return False
     _check_room(case)
     case.questions.chosen.append(ChosenQuestion(id=f"b{bank_id}", bank_id=bank_id))
     return True
@@ -50,8 +53,10 @@ def remove_question(case: Case, question_id: str) -> None:
     case.questions.chosen.remove(find_question(case, question_id))
 
 
-def toggle_top(case: Case, question_id: str) -> None:
+def toggle_top(case: Case, question_id: str, on: bool | None = None) -> None:
     question = find_question(case, question_id)
+    if on is not None and question.top == on:
+        return  # asked again from a screen that had not caught up: already so
     if not question.top and len(top_questions(case)) >= MAX_TOP:
         raise TooManyTop(limit=MAX_TOP)
     question.top = not question.top

@@ -211,6 +211,11 @@ def mark_skipped(reminder: Reminder) -> None:
     reminder.status = ReminderStatus.SKIPPED
 
 
+def mark_interrupted(reminder: Reminder) -> None:
+    """The send got no answer: it may have arrived, so it is not sent again."""
+    reminder.status = ReminderStatus.INTERRUPTED
+
+
 def mark_failed(reminder: Reminder) -> None:
     reminder.status = ReminderStatus.FAILED
 

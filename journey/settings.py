@@ -41,6 +41,7 @@ def set_quiet(case: Case, user_id: int, quiet: Quiet) -> None:
     settings.quiet_start, settings.quiet_end = quiet.start, quiet.end
 
 
-def toggle_reminder(case: Case, user_id: int, kind: ReminderKind) -> None:
+def toggle_reminder(case: Case, user_id: int, kind: ReminderKind, on: bool | None = None) -> None:
+    """Switch one kind of reminder on or off for this member (`on` None: the other way round)."""
     settings = require_member(case, user_id).settings
-    settings.reminders_off = toggled(settings.reminders_off, kind)
+    settings.reminders_off = toggled(settings.reminders_off, kind, None if on is None else not on)

@@ -10,8 +10,8 @@ from journey.text import LONG, SHORT, clean
 MAX_CANDIDATES = 30
 
 
-def toggle_needed(case: Case, kind: SpecialistKind) -> None:
-    case.specialist.needed = toggled(case.specialist.needed, kind)
+def toggle_needed(case: Case, kind: SpecialistKind, on: bool | None = None) -> None:
+    case.specialist.needed = toggled(case.specialist.needed, kind, on)
 
 
 def find_candidate(case: Case, candidate_id: str) -> Candidate:

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 3
+CURRENT_SCHEMA = 4
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -60,8 +60,14 @@ def _v2_to_v3(doc: Document) -> Document:
     return doc
 
 
+def _v3_to_v4(doc: Document) -> Document:
+    """Schema 4 adds the outbox: news to other members, written in the same save as the change."""
+    doc.setdefault("outbox", [])
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

@@ -7,6 +7,7 @@ Two implementations follow it: `TinyDBCaseRepository` (files, the default) and `
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Protocol
 
 from journey.models import Case
@@ -21,7 +22,12 @@ class StorageError(Exception):
 
 class CaseRepository(Protocol):
     def load_case(self, case_id: str) -> Case | None:
-        """The case, or None if there is no such case (or the id is malformed)."""
+        """The case, or None if there is no such case (or the id is malformed).
+
+        A stored case that cannot be read (damaged, another case's id, not matching the model, a schema
+        this bot does not know) is set aside (see `quarantined`), logged by id, and gives None: one bad
+        file must not stop the bot. Every listing skips it from then on.
+        """
         ...
 
     def save_case(self, case: Case) -> None:
@@ -29,7 +35,7 @@ class CaseRepository(Protocol):
         ...
 
     def delete_case(self, case_id: str) -> None:
-        """Remove the case for good (its file is gone) and every chat link to it."""
+        """Remove the case for good (its file and any copies set aside are gone) and every chat link."""
         ...
 
     def link_chat(self, chat_id: int, case_id: str) -> None:
@@ -49,7 +55,19 @@ class CaseRepository(Protocol):
     def count_cases(self) -> int: ...
 
     def case_ids(self) -> list[str]:
-        """Every stored case id, sorted (the reminder scheduler reads them all once at start-up)."""
+        """Every stored case id, sorted (a case set aside is no longer stored)."""
+        ...
+
+    def wake_index(self) -> list[tuple[str, datetime]]:
+        """(case id, wake time) for every case with something waiting (`journey.wake.next_wake`),
+        earliest first, ties by id. Kept up to date by save_case and delete_case, so start-up reads no
+        case. A time may be earlier than the truth (floored to the second, or stale after a crash; the
+        reader then finds nothing due yet) but never later.
+        """
+        ...
+
+    def quarantined(self) -> list[str]:
+        """Ids of the cases whose stored copy could not be read and was set aside, sorted."""
         ...
 
     def close(self) -> None:

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
 
-from bot import build_application
 from handlers.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository
+from wiring import build_application
 
 # The bot's clock in these tests: dates the user sees are then fixed (a Monday, in Chicago time).
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -53,7 +53,10 @@ class Clock:
 
 @asynccontextmanager
 async def running_bot(
-    sandbox: SandboxServer, data_dir: Path, clock: Clock | None = None
+    sandbox: SandboxServer,
+    data_dir: Path,
+    clock: Clock | None = None,
+    limiter: ChatAwareRateLimiter | None = None,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The bot polling the sandbox until the block ends; then stopped the way run_polling stops it.
 
@@ -61,7 +64,7 @@ async def running_bot(
     """
     repo = TinyDBCaseRepository(data_dir)
     # A test user types faster than any person: the per-chat limit is relaxed here and tested on its own.
-    limiter = ChatAwareRateLimiter(private_burst=1000, private_period=1.0)
+    limiter = limiter or ChatAwareRateLimiter(private_burst=1000, private_period=1.0)
     app = build_application(
         settings_for(sandbox, data_dir), repo, clock=clock or Clock(), reminder_tick=0.05, limiter=limiter
     )

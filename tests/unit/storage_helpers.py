@@ -1,8 +1,10 @@
-"""Cases for the storage tests (and the crash writer): one minimal, one with every field set."""
+"""Cases for the storage tests (and the crash writer): one minimal, one with every field set; and the
+repositories under test, with a way to damage a stored case in each."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 from journey.models import (
     Answer,
@@ -22,6 +24,10 @@ from journey.models import (
     InsuranceStep,
     Invite,
     InviteStatus,
+    Letter,
+    LetterButton,
+    LetterFile,
+    LetterStatus,
     Member,
     MemberSettings,
     Notify,
@@ -42,6 +48,7 @@ from journey.models import (
     SpecialistStep,
     Urgency,
 )
+from storage import CaseRepository, InMemoryCaseRepository, TinyDBCaseRepository
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -178,4 +185,45 @@ def full_case(case_id: str = "case_full_01") -> Case:
         ],
         groups=[GroupChat(-100123, linked_by=42, linked_at=T0)],
         editors_can_invite=True,
+        outbox=[
+            Letter(
+                id="l1",
+                chat_id=-100123,
+                text="<b>Dana</b> has the pathology report now.",
+                created_at=T0,
+                buttons=[[LetterButton("Open the plan", "1:csu:case-0001")]],
+                files=[LetterFile("visit.ics", "BEGIN:VCALENDAR", "The visit")],
+                status=LetterStatus.SENDING,
+                attempts=2,
+                due_at=datetime(2025, 3, 4, 9, 31, tzinfo=UTC),
+            )
+        ],
+    )
+
+
+# --- repositories under test ----------------------------------------------------------------------
+
+REPO_KINDS = ["tinydb", "memory"]
+# Put in damaged files so a test can show that no log line repeats their content.
+SECRET = "MARKER-diagnosis-Zoe"
+
+
+def make_repo(kind: str, data_dir: Path) -> CaseRepository:
+    if kind == "tinydb":
+        return TinyDBCaseRepository(data_dir)
+    return InMemoryCaseRepository()
+
+
+def spoil(repo: CaseRepository, data_dir: Path, case_id: str) -> None:
+    """Make a stored case unreadable: garbage in its file, or the in-memory repository's stand-in."""
+    if isinstance(repo, InMemoryCaseRepository):
+        repo.corrupt(case_id)
+    else:
+        (data_dir / "cases" / f"{case_id}.json").write_text('{"case": {"1": {"diagnosis": "' + SECRET)
+
+
+def pending(due: datetime, reminder_id: str = "r-1", user_id: int = 111) -> Reminder:
+    """A reminder still to be sent: it gives the case a wake time."""
+    return Reminder(
+        reminder_id, ReminderKind.INSURANCE_CHECK, due_at=due, user_id=user_id, status=ReminderStatus.PENDING
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callbacks import ARITY, MAX_BYTES, Action, Button, InvalidButton, decode, encode
+from handlers.callbacks import ARITY, MAX_BYTES, TOGGLES, Action, Button, InvalidButton, decode, encode
 
 CASE = "AbCdEfGhIjKlMnOp"  # the length journey.ids.new_case_id makes
 
@@ -12,6 +12,8 @@ CASE = "AbCdEfGhIjKlMnOp"  # the length journey.ids.new_case_id makes
 @pytest.mark.parametrize("action", list(Action))
 def test_every_action_round_trips_within_64_bytes_with_the_longest_arguments(action: Action) -> None:
     args = ["x" * 12] * ARITY[action]
+    if action in TOGGLES:
+        args[-1] = "1"  # the state a toggle asks for
     data = encode(action, CASE, *args)
     assert len(data.encode()) <= MAX_BYTES
     assert decode(data) == Button(action, CASE, tuple(args))

@@ -15,9 +15,9 @@ import pytest
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot import rate_limiter
 from sandbox import SandboxServer
 from sandbox.limits import RateLimits
+from wiring import rate_limiter
 
 FIRST_USER = 1000
 GROUP = -100

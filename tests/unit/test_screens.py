@@ -180,7 +180,7 @@ def test_user_text_is_escaped_not_interpreted() -> None:
 
 @pytest.mark.parametrize("key", ["errors", "next"])
 def test_every_one_line_message_renders(key: str) -> None:
-    details = {"limit": 3, "length": 9, "name": "Dr. <Rivera>", "record": RecordKind.LABS.value}
+    details = {"limit": 3, "length": 9, "count": 4, "name": "Dr. <Rivera>", "record": RecordKind.LABS.value}
     for name in RENDERER._strings[key]:
         text = RENDERER.render(f"{key}/{name}", **details)
         parse_html(text)

@@ -84,15 +84,19 @@ def test_invalid_schema_is_refused(version: object) -> None:
         upgrade({"schema": version})
 
 
-def test_repository_refuses_a_case_written_by_a_newer_bot(tmp_path: Path) -> None:
+def test_repository_sets_aside_a_case_written_by_a_newer_bot(tmp_path: Path) -> None:
+    """Never loaded (and re-saved without the fields this bot does not know): set aside untouched."""
     with TinyDBCaseRepository(tmp_path) as repo:
         repo.save_case(minimal_case("case_0001"))
     path = tmp_path / "cases" / "case_0001.json"
     data = json.loads(path.read_text())
     data["case"]["1"]["schema"] = CURRENT_SCHEMA + 1
     path.write_text(json.dumps(data))
-    with TinyDBCaseRepository(tmp_path) as repo, pytest.raises(StorageError, match="newer"):
-        repo.load_case("case_0001")
+    with TinyDBCaseRepository(tmp_path) as repo:
+        assert repo.load_case("case_0001") is None
+        assert repo.quarantined() == ["case_0001"]
+    [kept] = (tmp_path / "quarantine").iterdir()
+    assert json.loads(kept.read_text()) == data
 
 
 def test_repository_stores_the_current_schema(tmp_path: Path) -> None:
@@ -125,7 +129,8 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 3
+    assert upgraded["schema"] == CURRENT_SCHEMA == 4
+    assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.appointments == [] and case.reminders == []
     settings = case.members[0].settings
@@ -183,3 +188,60 @@ def test_a_real_schema_2_document_gains_no_invites_no_groups_and_hears_everythin
     assert owner.settings.zone == "Europe/Berlin" and owner.settings.reminders_off == [
         ReminderKind.WEEK_BEFORE
     ]
+
+
+def test_a_real_schema_3_document_gains_an_empty_outbox(tmp_path: Path) -> None:
+    """A case as the caregivers release wrote it (schema 3, no outbox) loads with no news waiting."""
+    doc = {
+        "schema": 3,
+        "id": "case-v3-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [],
+                "settings": {
+                    "zone": "Europe/Berlin",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "appointments",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+            }
+        ],
+        "profile": {
+            "patient_name": None,
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [{"chat_id": -100123, "linked_by": 7, "linked_at": "2026-11-21T09:00:00+00:00"}],
+        "editors_can_invite": True,
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA and upgraded["outbox"] == []
+    assert "outbox" not in doc  # the stored document is not touched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.outbox == []
+    assert case.members[0].settings.notify is Notify.APPOINTMENTS and case.editors_can_invite
+    # And through the repository: the file as written by that release loads the same way.
+    with TinyDBCaseRepository(tmp_path) as repo:
+        (tmp_path / "cases" / "case-v3-0001.json").write_text(json.dumps({"case": {"1": doc}}))
+        assert repo.load_case("case-v3-0001") == case
+        assert repo.wake_index() == []  # nothing waiting in a plan with no reminders and no letters

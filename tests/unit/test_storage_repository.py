@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,3 +206,33 @@ def test_cases_of_user_never_lists_a_case_they_are_not_in(tmp_path: Path) -> Non
         # As if the process died between writing the index and writing case_two without user 5.
         index.write_text(index.read_text().replace('"case_one"', '"case_one", "case_two"'))
         assert _ids(repo.cases_of_user(5)) == ["case_one"]
+
+
+def test_memory_repository_can_be_shared_by_threads() -> None:
+    """The bot calls repositories from worker threads: concurrent saves, loads and listings stay whole."""
+    repo = InMemoryCaseRepository()
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def work(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(60):
+                case = minimal_case(f"case_{worker}_{n:04d}", owner=7)
+                repo.save_case(case)
+                assert repo.load_case(case.id) == case
+                if n % 2:
+                    repo.delete_case(case.id)
+                if n % 10 == 0:
+                    assert all(c.id.startswith("case_") for c in repo.cases_of_user(7))
+                    repo.wake_index()
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert repo.count_cases() == 6 * 30 == len(repo.case_ids())

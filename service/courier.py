@@ -1,0 +1,259 @@
+"""Sending what storage says is due: news letters first, then reminders.
+
+Storage is the truth; the courier keeps only each plan's next wake time in memory (from the wake index
+at start-up, then from every commit) and is woken by a repeating job and by commits that wrote letters.
+Each due plan gets its own task, so different chats are sent to at the same time (the rate limiter
+keeps the bot within Telegram's overall limit); within one plan, one thing at a time, in order.
+
+Every send is framed by two units of work: mark SENDING and render (saved), send (no lock held), then
+record the outcome on a fresh load. Both kinds are sent at most once: SENDING found at start-up, or a
+send whose outcome is unknown (a timeout after the request left), is never repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from journey import outbox, reminders
+from journey.models import Case, Letter, Reminder, ReminderStatus
+from journey.reminders import Decision
+from service.sending import Outcome, OutFile, Outgoing, Sender
+from service.work import Plans, Work
+
+log = logging.getLogger(__name__)
+CONCURRENT_PLANS = 32  # plans being sent to at once; the rate limiter spaces the sends themselves
+
+RenderReminder = Callable[[Case, Reminder, datetime], Outgoing]
+
+
+@dataclass(frozen=True)
+class _Job:
+    kind: str  # "letter" or "reminder"
+    item_id: str
+    chat_id: int
+    message: Outgoing
+    started: datetime
+
+
+class Courier:
+    def __init__(self, plans: Plans, render_reminder: RenderReminder) -> None:
+        self._plans = plans
+        self._render_reminder = render_reminder
+        self._sender: Sender | None = None
+        self._next: dict[str, datetime] = {}
+        self._recover: set[str] = set()  # due at start-up: may hold a send the last run left SENDING
+        self._busy: set[str] = set()
+        self._poked: set[str] = set()  # became due again while busy
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT_PLANS)
+        # An alarm for the earliest wake ahead, so a retry due in 5 s does not wait for the next tick.
+        self._alarm: asyncio.TimerHandle | None = None
+        self._alarm_at: datetime | None = None
+
+    def attach(self, sender: Sender) -> None:
+        """The sender exists once the bot does (after the application is built)."""
+        self._sender = sender
+
+    def rebuild(self) -> int:
+        """At start-up: read the wake index (not the plans). Returns how many plans have work waiting."""
+        now = self._plans.clock()
+        self._next.clear()
+        for case_id, wake in self._plans.repo.wake_index():
+            self._next[case_id] = wake
+            if wake <= now:
+                self._recover.add(case_id)
+        return len(self._next)
+
+    def note(self, case_id: str, wake: datetime | None) -> None:
+        """After every commit: this plan's next wake time. Sends at once what is already due (news)."""
+        if wake is None:
+            self._next.pop(case_id, None)
+            return
+        self._next[case_id] = wake
+        if self._sender is None:
+            return
+        if wake <= self._plans.clock():
+            self._start(case_id)  # this plan only: a scan of every plan per commit would not scale
+        else:
+            self._set_alarm(wake)
+
+    def due_cases(self, now: datetime) -> list[str]:
+        return sorted((c for c, at in self._next.items() if at <= now), key=self._next.__getitem__)
+
+    def pending(self) -> int:
+        """Plans with something waiting (for tests and benchmarks)."""
+        return len(self._next)
+
+    async def tick(self, _: object = None) -> None:
+        """The repeating job (the scheduler only wakes the courier)."""
+        self.kick()
+
+    def kick(self) -> None:
+        """Start sending to every plan that is due and not already being sent to; set the alarm for the
+        earliest wake still ahead."""
+        now = self._plans.clock()
+        for case_id in self.due_cases(now):
+            self._start(case_id)
+        ahead = [wake for wake in self._next.values() if wake > now]
+        if ahead:
+            self._set_alarm(min(ahead))
+
+    def _set_alarm(self, at: datetime) -> None:
+        if self._alarm_at is not None and self._alarm_at <= at and self._alarm is not None:
+            return  # an earlier alarm is set; it will set the next one when it rings
+        if self._alarm is not None:
+            self._alarm.cancel()
+        delay = max(0.0, (at - self._plans.clock()).total_seconds())
+        self._alarm_at = at
+        self._alarm = asyncio.get_running_loop().call_later(delay + 0.01, self._ring)
+
+    def _ring(self) -> None:
+        self._alarm = self._alarm_at = None
+        self.kick()
+
+    def _start(self, case_id: str) -> None:
+        if case_id in self._busy:
+            self._poked.add(case_id)
+            return
+        self._busy.add(case_id)
+        task = asyncio.get_running_loop().create_task(self._deliver_guarded(case_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def send_now(self, letters: list[Letter]) -> None:
+        """Letters about a plan that was just deleted: there is no plan left to keep them in, so they
+        are sent at once, best effort."""
+        if letters and self._sender is not None:
+            task = asyncio.get_running_loop().create_task(self._send_all(letters))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _send_all(self, letters: list[Letter]) -> None:
+        assert self._sender is not None
+        outcomes = [await self._sender.send(_letter_message(letter)) for letter in letters]
+        log.info("sent %d of %d farewell messages", outcomes.count(Outcome.SENT), len(outcomes))
+
+    async def stop(self) -> None:
+        if self._alarm is not None:
+            self._alarm.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def idle(self) -> None:
+        """Wait until nothing is being sent (tests and benchmarks)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _deliver_guarded(self, case_id: str) -> None:
+        try:
+            async with self._slots:
+                await self.deliver(case_id)
+        except Exception as error:  # one plan's fault must not stop the others
+            log.error("sending for a plan failed: %s", type(error).__name__)
+        finally:
+            self._busy.discard(case_id)
+        if case_id in self._poked:  # a letter was written while this plan was being sent to: go again
+            self._poked.discard(case_id)
+            self._start(case_id)
+
+    async def deliver(self, case_id: str) -> None:
+        """Send (or skip) everything of one plan that is due, one at a time."""
+        assert self._sender is not None, "attach a sender first"
+        recover = case_id in self._recover
+        self._recover.discard(case_id)
+        while True:
+            job, wake = await self._plans.run(case_id, partial(self._pick, recover=recover))
+            if job is None:
+                break
+            recover = False
+            outcome = await self._sender.send(job.message)
+            await self._plans.run(case_id, partial(self._record, job=job, outcome=outcome))
+        # The index keeps whole seconds, so the plan may have woken us a little early: its true time.
+        if wake is None:
+            self._next.pop(case_id, None)
+        else:
+            self._next[case_id] = wake
+            if wake > self._plans.clock():
+                self._set_alarm(wake)
+
+    # --- units of work (in the worker thread, under the plan's lock) ------------------------------------
+
+    def _pick(self, work: Work, recover: bool) -> tuple[_Job | None, datetime | None]:
+        """The next thing to send, marked SENDING; or nothing, with the plan's next wake time."""
+        case, now = work.case, work.now
+        if case is None:
+            return None, None
+        if recover and (reminders.recover_interrupted(case) | bool(outbox.recover_interrupted(case))):
+            log.info("settled sends interrupted by the last stop; they are not repeated")
+            work.save()
+        letter = outbox.next_letter(case, now)
+        if letter is not None:
+            outbox.mark_sending(letter)
+            work.save()
+            return _Job("letter", letter.id, letter.chat_id, _letter_message(letter), now), None
+        for reminder in reminders.due(case, now):
+            work.save()
+            if reminders.decide(case, reminder, now) is Decision.SKIP:
+                reminders.mark_skipped(reminder)
+                log.info("skipped a %s reminder that no longer applies", reminder.kind.value)
+                continue
+            reminders.mark_sending(reminder)
+            message = self._render_reminder(case, reminder, now)
+            return _Job("reminder", reminder.id, reminder.user_id, message, now), None
+        later = [r.due_at for r in case.reminders if r.status is ReminderStatus.PENDING]
+        later += [letter.due_at or letter.created_at for letter in case.outbox]
+        return None, min(later, default=None)
+
+    def _record(self, work: Work, job: _Job, outcome: Outcome) -> None:
+        case = work.case
+        if case is None:
+            return
+        work.save()
+        if outcome is Outcome.BLOCKED:
+            reminders.block(case, job.chat_id)
+            outbox.drop_for_chat(case, job.chat_id)
+            if job.chat_id < 0:
+                work.unlink(job.chat_id)  # the bot is out of that group: forget the link too
+            log.info("a chat refused the bot; nothing more is sent there")
+        if job.kind == "letter":
+            _record_letter(case, job, outcome)
+        else:
+            _record_reminder(case, job, outcome)
+
+
+def _record_letter(case: Case, job: _Job, outcome: Outcome) -> None:
+    letter = outbox.find(case, job.item_id)
+    if letter is None:
+        return
+    if outcome is Outcome.RETRY and outbox.retry_later(case, letter, job.started):
+        return
+    if outcome is Outcome.UNKNOWN:
+        log.warning("a news message may not have arrived (no answer); it is not sent twice")
+    outbox.done(case, letter.id)
+
+
+def _record_reminder(case: Case, job: _Job, outcome: Outcome) -> None:
+    reminder = next((r for r in case.reminders if r.id == job.item_id), None)
+    if reminder is None:
+        return
+    if outcome is Outcome.SENT:
+        reminders.mark_sent(reminder, job.started)
+    elif outcome is Outcome.RETRY:
+        reminders.retry_later(reminder, job.started)  # the pause counts from the attempt
+    elif outcome is Outcome.UNKNOWN:
+        reminders.mark_interrupted(reminder)
+        log.warning("a reminder may not have arrived (no answer); it is not sent twice")
+    else:  # BLOCKED or FAILED: this one will never go out
+        reminders.mark_failed(reminder)
+
+
+def _letter_message(letter: Letter) -> Outgoing:
+    buttons = tuple(tuple((b.label, b.data) for b in row) for row in letter.buttons)
+    files = tuple(OutFile(f.name, f.text.encode(), f.caption) for f in letter.files)
+    return Outgoing(letter.chat_id, letter.text, buttons, files)

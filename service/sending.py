@@ -1,0 +1,44 @@
+"""What the senders hand to the chat platform, and how a send can end.
+
+The Telegram implementation lives at the edge (handlers/sender.py); tests use a plain fake.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot, or the bot is out of the group: stop for good
+    RETRY = "retry"  # refused for now (rate limit, server trouble) and certainly not delivered
+    FAILED = "failed"  # refused as malformed (a bug): trying again would fail the same way
+    UNKNOWN = "unknown"  # the request left but no answer came: it may have been delivered
+
+
+@dataclass(frozen=True)
+class OutFile:
+    name: str
+    data: bytes
+    caption: str
+
+
+Rows = tuple[tuple[tuple[str, str], ...], ...]  # inline buttons: rows of (label, callback data)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to one chat, with its buttons and the files that follow it."""
+
+    chat_id: int
+    text: str
+    buttons: Rows = ()
+    files: tuple[OutFile, ...] = ()
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing) -> Outcome:
+        """Send the message (then its files). Never raises for the platform's own refusals."""
+        ...

@@ -1,0 +1,237 @@
+"""The unit of work: the one way a plan is changed.
+
+    load the plan -> the journey decides -> re-plan reminders -> write the news -> save once -> wake senders
+
+`Plans.run` holds the plan's lock (one change at a time per plan, any number of plans at once), does the
+file work in a worker thread so no disk wait holds up other families, and commits what the decision
+asked for in one order that keeps every index safe after a crash:
+    new plans first, then chat links that point at them, then the plan itself (with its reminders and
+    its news letters in the same write), then the links that go away.
+Links are hints that readers check against the plans (`locate`), so a crash between two writes leaves
+nothing that a later read cannot put right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from journey import activity, cases, outbox, reminders, sharing
+from journey.access import find_member
+from journey.models import Case, Letter
+from journey.wake import next_wake
+from service.locks import KeyedLocks
+from storage.repository import CaseRepository
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+COMMITS_REMEMBERED = 4096
+
+
+@dataclass(frozen=True)
+class News:
+    """What one member just changed, for the others: the plan before and after, and who did it."""
+
+    before: Case
+    after: Case
+    changes: list[activity.Change]
+    actor: int
+    origin_chat: int | None  # the chat it happened in, which already shows it
+
+
+@dataclass
+class Work:
+    """One change to one plan: the plan as loaded, and what the decision asks the commit to write."""
+
+    case: Case | None
+    now: datetime
+    actor: int | None = None  # who acts (None: the bot itself, e.g. recording a reminder's outcome)
+    actor_name: str | None = None  # Telegram's first name, kept so others read "Dana marked ..."
+    chat_id: int | None = None  # where it happened, which already shows the change
+    changed: bool = False
+    update_id: int | None = None
+    created: list[Case] = field(default_factory=list)
+    links: dict[int, str] = field(default_factory=dict)  # chat id -> plan id it now works on
+    unlinks: set[int] = field(default_factory=set)
+    deleted: bool = False
+    farewells: list[News] = field(default_factory=list)  # news about a plan that is gone
+    before: Case | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.before = copy.deepcopy(self.case)
+
+    @property
+    def person(self) -> int:
+        """Who acts, for a change that a person makes."""
+        if self.actor is None:
+            raise RuntimeError("this change has no person acting")
+        return self.actor
+
+    def save(self, update_id: int | None = None) -> None:
+        """The plan changed: the commit writes it (and remembers the update, so a repeat is skipped)."""
+        self.changed = True
+        if update_id is not None:
+            self.update_id = update_id
+
+    def create(self, case: Case) -> None:
+        self.created.append(case)
+
+    def link(self, chat_id: int, case_id: str) -> None:
+        self.unlinks.discard(chat_id)
+        self.links[chat_id] = case_id
+
+    def unlink(self, chat_id: int) -> None:
+        self.links.pop(chat_id, None)
+        self.unlinks.add(chat_id)
+
+    def delete(self, farewell: News | None = None) -> None:
+        self.deleted = True
+        if farewell is not None:
+            self.farewells.append(farewell)
+
+
+Compose = Callable[[News], list[Letter]]  # renders news into letters, one per chat that hears it
+Decide = Callable[[Work], T]
+
+
+class Plans:
+    """Runs units of work. Every write of a plan goes through `run`."""
+
+    def __init__(
+        self,
+        repo: CaseRepository,
+        clock: Callable[[], datetime],
+        compose: Compose = lambda news: [],
+        on_commit: Callable[[str, datetime | None], None] = lambda case_id, wake: None,
+        on_farewell: Callable[[list[Letter]], None] = lambda letters: None,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.compose = compose
+        self.on_commit = on_commit  # the courier: this plan's next wake time
+        self.on_farewell = on_farewell  # letters about a deleted plan: nowhere to store them
+        self._locks = KeyedLocks()
+        self._committed: deque[int] = deque(maxlen=COMMITS_REMEMBERED)
+
+    async def run(
+        self,
+        case_id: str | None,
+        decide: Decide[T],
+        *,
+        actor: int | None = None,
+        actor_name: str | None = None,
+        chat_id: int | None = None,
+        update_id: int | None = None,
+    ) -> T:
+        """Load plan `case_id` (None or unknown: `work.case` is None), decide, commit what changed."""
+        async with self._locks.hold(case_id):
+            work, result = await asyncio.to_thread(
+                self._unit, case_id, decide, actor, actor_name, chat_id, update_id
+            )
+        self._after(work)
+        return result
+
+    async def run_in_chat(
+        self, chat_id: int, user_id: int, decide: Decide[T], *, actor_name: str | None = None, update_id: int
+    ) -> T:
+        """The same, for the plan this chat works on (see `locate`)."""
+        case_id = await asyncio.to_thread(locate, self.repo, chat_id, user_id)
+        return await self.run(
+            case_id, decide, actor=user_id, actor_name=actor_name, chat_id=chat_id, update_id=update_id
+        )
+
+    def committed(self, update_id: int) -> bool:
+        """True if handling this update saved a change (the error handler must not say "nothing changed")."""
+        return update_id in self._committed
+
+    async def read(self, read: Callable[[CaseRepository], T]) -> T:
+        """A read with no change (a listing), off the event loop."""
+        return await asyncio.to_thread(read, self.repo)
+
+    # --- in the worker thread -------------------------------------------------------------------------
+
+    def _unit(
+        self,
+        case_id: str | None,
+        decide: Decide[T],
+        actor: int | None,
+        actor_name: str | None,
+        chat_id: int | None,
+        update_id: int | None,
+    ) -> tuple[Work, T]:
+        case = self.repo.load_case(case_id) if case_id is not None else None
+        work = Work(case, self.clock(), actor, actor_name, chat_id)
+        result = decide(work)
+        self._commit(work)
+        if update_id is not None and (work.changed or work.created or work.deleted or work.links):
+            self._committed.append(update_id)
+        return work, result
+
+    def _commit(self, work: Work) -> None:
+        for new in work.created:
+            self._prepare(new, work, None)
+            self.repo.save_case(new)
+        case = work.case
+        for chat_id, linked in work.links.items():
+            if case is None or linked != case.id or not work.deleted:
+                self.repo.link_chat(chat_id, linked)
+        if case is not None and work.deleted:
+            self.repo.delete_case(case.id)
+        elif case is not None and work.changed:
+            self._prepare(case, work, work.before)
+            self.repo.save_case(case)
+        for chat_id in work.unlinks:
+            self.repo.unlink_chat(chat_id)
+
+    def _prepare(self, case: Case, work: Work, before: Case | None) -> None:
+        """What every save does: remember the update, re-plan reminders, write the news as letters."""
+        member = find_member(case, work.actor) if work.actor is not None else None
+        if member is not None:
+            if work.update_id is not None:
+                cases.remember_update(member, work.update_id)
+            sharing.note_name(member, work.actor_name)
+        reminders.replan(case, work.now)
+        case.updated_at = work.now
+        if before is not None and work.actor is not None:
+            found = activity.changes(before, case, work.actor)
+            if found:
+                outbox.post(case, self.compose(News(before, case, found, work.actor, work.chat_id)))
+
+    # --- back on the event loop -----------------------------------------------------------------------
+
+    def _after(self, work: Work) -> None:
+        for new in work.created:
+            self.on_commit(new.id, next_wake(new))
+        if work.case is not None and (work.changed or work.deleted):
+            self.on_commit(work.case.id, None if work.deleted else next_wake(work.case))
+        for news in work.farewells:
+            self.on_farewell(self.compose(news))
+
+
+def locate(repo: CaseRepository, chat_id: int, user_id: int) -> str | None:
+    """The plan this chat works on.
+
+    A group: the plan it is linked to, if that plan still lists the group (a link is only a hint).
+    A private chat: the person's active plan; if they are no longer in it (taken off, or it was deleted),
+    their latest other plan becomes the active one.
+    """
+    case = repo.case_for_chat(chat_id)
+    if chat_id != user_id:
+        if case is not None and any(g.chat_id == chat_id for g in case.groups):
+            return case.id
+        return None
+    if case is not None and find_member(case, user_id) is not None:
+        return case.id
+    others = repo.cases_of_user(user_id)
+    if not others:
+        if case is not None:
+            repo.unlink_chat(chat_id)
+        return None
+    repo.link_chat(chat_id, others[-1].id)
+    return others[-1].id

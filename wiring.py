@@ -1,0 +1,151 @@
+"""The whole bot, assembled: settings -> Application -> handlers, the unit of work and the courier.
+
+`build_application` is the one way to build the bot; `bot.py` (the entry point), `localrun.py` (the local
+sandbox), the tests and the benchmarks all use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+import handlers
+from handlers import news
+from handlers.lanes import LaneProcessor
+from handlers.ratelimit import ChatAwareRateLimiter
+from handlers.reminder_views import reminder_message
+from handlers.sender import TelegramSender
+from handlers.turn import PLANS_KEY, SERVICES_KEY, Services, services
+from service.courier import Courier
+from service.work import Plans
+from settings import Settings
+from storage.repository import CaseRepository
+from templates import Renderer
+
+log = logging.getLogger("bot")
+COURIER_KEY = "courier"
+
+# Shown in Telegram's menu, in this order. Descriptions live in templates/<locale>/strings.toml.
+COMMANDS = (
+    "start",
+    "menu",
+    "progress",
+    "specialist",
+    "records",
+    "insurance",
+    "questions",
+    "appointment",
+    "share",
+    "members",
+    "cases",
+    "settings",
+    "help",
+    "leave",
+    "cancel",
+)
+# In group chats (the family's progress chat): what makes sense with others reading along.
+GROUP_COMMANDS = ("start", "menu", "progress", "records", "appointment", "members", "stop", "cancel")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings,
+    repo: CaseRepository,
+    clock: Callable[[], datetime] = utc_now,
+    reminder_tick: float = 30.0,
+    limiter: AIORateLimiter | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The whole bot, ready to run: the same code path for Telegram, a local server and the tests."""
+    assert settings.token is not None
+    lanes = LaneProcessor()
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.bot_url)
+        .base_file_url(settings.file_url)
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .rate_limiter(limiter or rate_limiter())
+        # Different chats at once, each chat in order (handlers/lanes.py).
+        .concurrent_updates(lanes)
+        .post_init(_start)
+        .post_stop(_stop)
+        .build()
+    )
+    s = Services(repo, Renderer(), clock, settings.timezone, bot_username=lambda: app.bot.username)
+    plans = Plans(repo, clock, compose=partial(news.compose, s))
+    courier = Courier(plans, reminder_message(s))
+    plans.on_commit = courier.note
+    plans.on_farewell = lambda letters: courier.send_now(letters)
+    lanes.set_on_dropped(partial(_too_many, app))
+    app.bot_data[SERVICES_KEY] = s
+    app.bot_data[PLANS_KEY] = plans
+    app.bot_data[COURIER_KEY] = courier
+    handlers.register(app)
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    # The scheduler only wakes the courier; what is due, and what was sent, lives in storage.
+    app.job_queue.run_repeating(
+        courier.tick,
+        interval=reminder_tick,
+        first=reminder_tick,
+        name="reminders",
+        # Decided, not defaulted: a late tick still runs (grace None), missed ticks collapse into one.
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    return app
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's limits, set on purpose (PTB's defaults retry nothing and ignore private chats):
+    30 messages a second overall, 20 a minute per group, about one a second per private chat, and a 429
+    retried up to 5 times after the wait Telegram asks for. What still fails, the courier retries."""
+    return ChatAwareRateLimiter()
+
+
+async def _start(app: Application) -> None:  # type: ignore[type-arg]
+    """Before polling: find the plans with work waiting (from the wake index), then tell Telegram our
+    commands."""
+    courier: Courier = app.bot_data[COURIER_KEY]
+    courier.attach(TelegramSender(app.bot))
+    waiting = await asyncio.to_thread(courier.rebuild)
+    quarantined = len(app.bot_data[PLANS_KEY].repo.quarantined())
+    log.info("reminders: %d plans have something waiting; %d plan files set aside", waiting, quarantined)
+    courier.kick()
+    await _announce(app)
+
+
+async def _stop(app: Application) -> None:  # type: ignore[type-arg]
+    courier: Courier = app.bot_data[COURIER_KEY]
+    await courier.stop()
+
+
+async def _too_many(app: Application, chat_id: int, count: int) -> None:  # type: ignore[type-arg]
+    """A chat sent more at once than we queue: say so once, after answering the rest."""
+    text = services(app).renderer.render("errors/too_many", count=count)
+    await app.bot.send_message(chat_id, text)
+
+
+async def _announce(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the command list and descriptions with Telegram. Failing here must not stop the bot."""
+    renderer = services(app).renderer
+    commands = [BotCommand(name, renderer.label(f"commands/{name}")) for name in COMMANDS]
+    in_groups = [BotCommand(name, renderer.label(f"commands/{name}")) for name in GROUP_COMMANDS]
+    try:
+        await app.bot.set_my_commands(commands)
+        await app.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
+        await app.bot.set_my_description(renderer.label("about/description"))
+        await app.bot.set_my_short_description(renderer.label("about/short"))
+    except TelegramError as error:
+        log.warning("could not register commands with Telegram: %s", type(error).__name__)

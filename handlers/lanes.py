@@ -66,6 +66,9 @@ def _discard(coroutine: Awaitable[Any]) -> None:
         coroutine.cancel()
 
 
+HARD_LIMIT_FACTOR = 4  # past this many times max_waiting, even commands and taps are dropped
+
+
 @dataclass(eq=False)
 class _Waiter:
     """One update waiting in a lane; `turn` resolves True when it may run, False when it was dropped."""
@@ -210,6 +213,11 @@ class LaneProcessor(BaseUpdateProcessor):
         Returns the new waiter, or None when the arrival itself was dropped.
         """
         droppable = is_droppable(update)
+        if len(lane.waiting) >= HARD_LIMIT_FACTOR * max(self._max_waiting, 1):
+            # Commands and taps are kept first, but not without end: one chat must not hold every slot.
+            _discard(coroutine)
+            lane.dropped += 1
+            return None
         if len(lane.waiting) >= self._max_waiting:
             victim = next((w for w in lane.waiting if w.droppable), None)
             if victim is not None:

@@ -64,7 +64,8 @@ class Work:
     before: Case | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.before = copy.deepcopy(self.case)
+        # Kept to tell the others what a person changed; the bot's own bookkeeping needs no copy.
+        self.before = copy.deepcopy(self.case) if self.actor is not None else None
 
     @property
     def person(self) -> int:

@@ -510,3 +510,24 @@ async def test_it_plugs_into_a_real_application() -> None:
     assert handled == [BOB, ALICE]
     assert seen == []
     assert processor.lanes_in_use() == 0
+
+
+async def test_a_flood_of_taps_is_bounded_too() -> None:
+    """Taps are never dropped for plain messages, but one chat cannot queue them without end."""
+    processor = LaneProcessor(max_waiting=2)
+    gate = asyncio.Event()
+    ran: list[int] = []
+
+    async def work(n: int) -> None:
+        if n == 0:
+            await gate.wait()
+        ran.append(n)
+
+    first = submit(processor, tap(ALICE), work(0))
+    await settle()
+    rest = [submit(processor, tap(ALICE), work(n)) for n in range(1, 20)]
+    await settle()
+    assert processor.waiting(ALICE) == 8
+    gate.set()
+    await finish([first, *rest])
+    assert ran[0] == 0 and len(ran) == 1 + 8

@@ -18,12 +18,12 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 import handlers
-from handlers import news
-from handlers.lanes import LaneProcessor
-from handlers.ratelimit import ChatAwareRateLimiter
-from handlers.reminder_views import reminder_message
-from handlers.sender import TelegramSender
-from handlers.turn import PLANS_KEY, SERVICES_KEY, Services, services
+from handlers.plumbing.lanes import LaneProcessor
+from handlers.plumbing.ratelimit import ChatAwareRateLimiter
+from handlers.plumbing.sender import TelegramSender
+from handlers.plumbing.turn import PLANS_KEY, SERVICES_KEY, Services, services
+from handlers.reminders.screens import reminder_message
+from handlers.sharing import news
 from service.courier import Courier
 from service.work import Plans
 from settings import Settings

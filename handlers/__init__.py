@@ -1,4 +1,10 @@
-"""The Telegram edge: every handler the bot has is registered here, in the order PTB tries them."""
+"""The Telegram edge: every handler the bot has is registered here, in the order PTB tries them.
+
+The edge is grouped by feature (`menu/`, `onboarding/`, `specialist/`, `records/`, `insurance/`,
+`questions/`, `visit/`, `reminders/`, `settings/`, `sharing/`, and `prompts/` for typed answers), each with
+its screens and the routes of its buttons; `plumbing/` holds what every feature uses (the button dispatcher
+and its callback codec, the turn, replies, lanes, the rate limiter, the Telegram sender, errors).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import buttons, commands, errors, group, messages
+from handlers import commands, routes
+from handlers.plumbing import dispatch, errors
+from handlers.prompts import typed
+from handlers.sharing import group
 
 # New messages only: an edited message is not a new answer to a question.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -30,12 +39,12 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("appointment", commands.on_appointment, filters=either))
     for name, build in commands.SCREENS.items():
         app.add_handler(CommandHandler(name, commands.screen_command(build), filters=either))
-    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(CallbackQueryHandler(dispatch.buttons(routes.ALL)))
     app.add_handler(ChatMemberHandler(group.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, commands.on_unknown_command))
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT, messages.on_text))
-    app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), messages.on_file))
-    app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, messages.on_location))
-    app.add_handler(MessageHandler(PRIVATE, messages.on_other))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT, typed.on_text))
+    app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), typed.on_file))
+    app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, typed.on_location))
+    app.add_handler(MessageHandler(PRIVATE, typed.on_other))
     app.add_handler(MessageHandler(GROUP & ~filters.COMMAND, group.on_group_message))
     app.add_error_handler(errors.on_error)

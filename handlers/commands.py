@@ -10,21 +10,19 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import (
-    appointment,
-    insurance,
-    menu,
-    messages,
-    questions,
-    records,
-    settings_screen,
-    sharing_views,
-    specialist,
-)
-from handlers.asking import show_prompt
-from handlers.reply import send_screen
-from handlers.sharing_views import join_screen
-from handlers.turn import Screen, Services, Turn, plans, services
+from handlers.insurance import screens as insurance
+from handlers.menu import screens as menu
+from handlers.plumbing.reply import send_screen
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.prompts import typed as messages
+from handlers.prompts.asking import show_prompt
+from handlers.questions import screens as questions
+from handlers.records import screens as records
+from handlers.settings import screens as settings_screen
+from handlers.sharing import screens as sharing_views
+from handlers.sharing.screens import join_screen
+from handlers.specialist import screens as specialist
+from handlers.visit import screens as appointment
 from journey import cases, prompts, sharing
 from journey.access import require_member
 from journey.errors import InviteUnknown, JourneyError

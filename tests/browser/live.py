@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from zoneinfo import ZoneInfo
 
-from handlers.ratelimit import ChatAwareRateLimiter
+from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from localrun import local_stack
 from sandbox import SandboxServer
 from settings import Settings

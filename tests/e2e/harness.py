@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
 
-from handlers.ratelimit import ChatAwareRateLimiter
+from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository

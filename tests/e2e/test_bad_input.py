@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.callbacks import Action, encode
+from handlers.plumbing.callbacks import Action, encode
 from sandbox import Reply, SandboxServer, SandboxUser
 from tests.e2e.harness import running_bot
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.ratelimit import ChatAwareRateLimiter
+from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from tests.e2e.harness import running_bot
 from tests.e2e.process import start_bot_process
@@ -157,6 +157,6 @@ async def test_a_refused_reply_after_a_save_says_the_change_is_saved(
         assert "✅ 1" in await chosen(maria)
         # The bot keeps going, and the log names the place, not Telegram's words (they can echo user text).
         assert (await maria.send("/progress")).text.startswith("Your progress")
-    logged = [r.getMessage() for r in caplog.records if r.name == "handlers.errors"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "handlers.plumbing.errors"]
     assert any("BadRequest at " in line and "edit_screen" in line for line in logged), logged
     assert not any("Quillon" in r.getMessage() for r in caplog.records)

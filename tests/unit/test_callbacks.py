@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callbacks import ARITY, MAX_BYTES, TOGGLES, Action, Button, InvalidButton, decode, encode
+from handlers.plumbing.callbacks import (
+    ARITY,
+    MAX_BYTES,
+    TOGGLES,
+    Action,
+    Button,
+    InvalidButton,
+    decode,
+    encode,
+)
 
 CASE = "AbCdEfGhIjKlMnOp"  # the length journey.ids.new_case_id makes
 

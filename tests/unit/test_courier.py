@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers import news
-from handlers.reminder_views import reminder_message
-from handlers.turn import Services
+from handlers.plumbing.turn import Services
+from handlers.reminders.screens import reminder_message
+from handlers.sharing import news
 from journey import appointments, outbox, reminders
 from journey.models import Case, Letter, LetterStatus, ReminderKind, ReminderStatus
 from service.courier import Courier

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.errors import where
+from handlers.plumbing.errors import where
 
 
 def _deep(text: str) -> None:

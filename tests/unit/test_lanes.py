@@ -18,7 +18,7 @@ from telegram._utils.types import ODVInput
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, RequestData
 
-from handlers.lanes import LaneProcessor, is_droppable, lane_of
+from handlers.plumbing.lanes import LaneProcessor, is_droppable, lane_of
 
 WHEN = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
 ALICE = 1001  # a person; her private chat has the same id
@@ -327,7 +327,7 @@ async def test_a_failing_hook_is_logged_by_type_and_the_lane_goes_on(
     rec = Recorder()
     processor = LaneProcessor(max_waiting=0, on_dropped=broken)
     gate = asyncio.Event()
-    with caplog.at_level(logging.INFO, logger="handlers.lanes"):
+    with caplog.at_level(logging.INFO, logger="handlers.plumbing.lanes"):
         tasks = [submit(processor, message(ALICE, "private text"), rec.work(0, gate))]
         tasks.append(submit(processor, message(ALICE, "private text"), rec.work(1)))
         await settle()
@@ -383,7 +383,7 @@ async def test_an_error_does_not_stop_the_lane(caplog: pytest.LogCaptureFixture)
     async def fails() -> None:
         raise ValueError("what the person typed")
 
-    with caplog.at_level(logging.WARNING, logger="handlers.lanes"):
+    with caplog.at_level(logging.WARNING, logger="handlers.plumbing.lanes"):
         await finish(
             [submit(processor, message(ALICE), fails()), submit(processor, message(ALICE), rec.work("next"))]
         )

@@ -11,21 +11,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers import (
-    appointment,
-    insurance,
-    menu,
-    onboarding,
-    picker,
-    questions,
-    records,
-    reminder_views,
-    settings_screen,
-    specialist,
-)
-from handlers.asking import show_prompt
-from handlers.callbacks import MAX_BYTES, Action, Button, decode
-from handlers.turn import Screen, Services, Turn
+from handlers.insurance import screens as insurance
+from handlers.menu import screens as menu
+from handlers.onboarding import screens as onboarding
+from handlers.plumbing.callbacks import MAX_BYTES, Action, Button, decode
+from handlers.plumbing.turn import Screen, Services, Turn
+from handlers.prompts.asking import show_prompt
+from handlers.questions import screens as questions
+from handlers.records import screens as records
+from handlers.reminders import screens as reminder_views
+from handlers.settings import screens as settings_screen
+from handlers.specialist import screens as specialist
+from handlers.visit import picker
+from handlers.visit import screens as appointment
 from journey import appointments, cases
 from journey import insurance as ins
 from journey import questions as qs

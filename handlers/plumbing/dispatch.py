@@ -1,0 +1,151 @@
+"""Every inline button lands here: decode, check who may do this, act, save, show the new screen.
+
+Each feature folder declares the routes of its buttons (`handlers/<feature>/routes.py`); `handlers/routes.py`
+puts them together into the whole button surface of the bot. A route that changes the case needs an
+editor; one that changes only the member's own settings (or takes them out) needs a member, as do those
+that only look. Joining needs no membership: the invite's secret is checked instead. Nothing in the callback
+data is trusted beyond its shape.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.ext import ContextTypes
+
+from handlers.plumbing.callbacks import Action, Button, InvalidButton, decode
+from handlers.plumbing.reply import edit_screen
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from journey import cases, prompts
+from journey.access import require_editor, require_member
+from journey.errors import Gone, JourneyError
+from journey.ids import id_from
+from service.work import Work
+
+log = logging.getLogger(__name__)
+
+A = Action
+
+
+class Access(enum.Enum):
+    READ = "read"  # members; nothing saved (unless a pending question was left)
+    EDIT = "edit"  # changes the case: owner and editors; saved
+    OWN = "own"  # changes only the member's own place or settings: any member; saved
+    SELF = "self"  # checks and saves on its own (joining by invite, deleting the plan)
+
+
+@dataclass(frozen=True)
+class Route:
+    show: Callable[[Turn, Button], Screen]
+    access: Access = Access.READ
+    keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
+
+
+def _noop(turn: Turn, button: Button) -> Screen:
+    raise Unchanged()
+
+
+class Unchanged(Exception):
+    """A heading or blank cell was tapped: answer the press, change nothing, keep the message."""
+
+
+EDIT, OWN, SELF = Access.EDIT, Access.OWN, Access.SELF
+Routes = dict[Action, Route]
+# Buttons that belong to no feature: a heading or a blank cell of a grid.
+PLUMBING: Routes = {A.NOOP: Route(_noop, keeps_prompt=True)}
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def buttons(routes: Routes) -> Handler:
+    """The handler of every button press, for this table of routes."""
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await press_button(routes, update, context)
+
+    return on_button
+
+
+async def press_button(routes: Routes, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle a button press. Bad or forbidden presses get a short alert and change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    s = services(context)
+    press = Press(
+        user_id=query.from_user.id,
+        user_name=query.from_user.first_name,
+        chat_id=query.message.chat.id if query.message is not None else None,
+        query_id=query.id,
+        update_id=update.update_id,
+    )
+    try:
+        button = decode(query.data)
+        screen = await plans(context).run(
+            button.case_id,
+            partial(_press, s, routes, button, press),
+            actor=press.user_id,
+            actor_name=press.user_name,
+            chat_id=press.chat_id,
+            update_id=update.update_id,
+        )
+    except Unchanged:
+        await query.answer()
+        return
+    except InvalidButton:
+        log.info("refused a malformed or stale button")
+        await _alert(query, s.renderer.render("errors/stale_button"))
+        return
+    except JourneyError as refused:
+        log.info("refused a button: %s", type(refused).__name__)
+        await _alert(query, s.renderer.render(refused.key, **refused.details))
+        return
+    await query.answer()
+    if screen is not None:
+        await edit_screen(query, screen)
+
+
+@dataclass(frozen=True)
+class Press:
+    """The plain facts of a button press, for the unit of work (which runs off the event loop)."""
+
+    user_id: int
+    user_name: str | None
+    chat_id: int | None
+    query_id: str
+    update_id: int
+
+
+def _press(s: Services, routes: Routes, button: Button, press: Press, work: Work) -> Screen | None:
+    """Inside the unit of work: check who may do this, act, and mark the plan saved. None: a repeat."""
+    route = routes.get(button.action)
+    if route is None:
+        raise InvalidButton()
+    case = work.case
+    needs = route.access
+    if needs is Access.SELF:
+        if case is None:
+            raise Gone()
+    else:
+        member = (require_editor if needs is Access.EDIT else require_member)(case, press.user_id)
+        if cases.is_repeat(member, press.update_id):
+            return None
+    assert case is not None  # require_member refuses a missing case
+    turn = Turn.of(s, work, case, new_id=id_from("cb", press.query_id))
+    left = False if route.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
+    screen = route.show(turn, button)
+    if needs in (Access.EDIT, Access.OWN) or left:
+        turn.save(press.update_id)
+    return screen
+
+
+async def _alert(query: CallbackQuery, text: str) -> None:
+    # Alerts are plain text: strip nothing, the templates for alerts carry no tags.
+    await query.answer(text, show_alert=True)

@@ -1,0 +1,60 @@
+"""The one error handler, and how errors are logged: the type and where, never the message.
+
+An exception's message can hold what a user typed (or a name), so logs carry the error's type and the
+frames it passed through (file, line, function), and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
+PLANS_KEY = "plans"
+FRAMES_SHOWN = 6
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def where(error: BaseException) -> str:
+    """`TypeName at reply.py:12 in edit_screen <- buttons.py:40 in on_button (in _bot.py:741 in _do_post)`:
+    our own frames, innermost first, then the innermost frame of all (often in a library). No message."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(ROOT) and "site-packages" not in f.filename]
+    trail = " <- ".join(_frame(f) for f in reversed(ours[-FRAMES_SHOWN:]))
+    if frames and (not ours or frames[-1] is not ours[-1]):
+        trail = f"{trail} (in {_frame(frames[-1])})" if trail else _frame(frames[-1])
+    return f"{type(error).__name__} at {trail}" if trail else type(error).__name__
+
+
+def _frame(frame: traceback.FrameSummary) -> str:
+    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    if error is None:
+        return
+    if isinstance(error, (TimedOut, Forbidden)) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    ):
+        # Transport trouble: PTB retries polling itself; a reply would fail the same way.
+        log.warning("telegram error: %s", type(error).__name__)
+        return
+    update_id = update.update_id if isinstance(update, Update) else None
+    # A BadRequest (too long, bad HTML) is a bug like any other: its trail, then a plain word to the user.
+    log.error("error while handling update %s: %s", update_id, where(error))
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    plans = context.application.bot_data.get(PLANS_KEY)
+    saved = update_id is not None and plans is not None and plans.committed(update_id)
+    renderer = context.application.bot_data["services"].renderer
+    text = renderer.render("errors/saved_not_shown" if saved else "errors/generic")
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except Exception as failed:  # a failing apology must not raise again inside the error handler
+        log.warning("could not send the error reply: %s", type(failed).__name__)

@@ -1,0 +1,207 @@
+"""What one update works with: the services, the loaded plan, who acts, and the time.
+
+Inside a unit of work (service/work.py), handlers build a `Turn`, call journey functions on `turn.case`,
+and return a `Screen` (text and buttons) that the edge sends or edits into the chat once the change is
+saved. `turn.save()` only marks the plan changed: the unit of work writes it once, after the decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Generic, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application, CallbackContext
+
+from handlers.plumbing.callbacks import Action, Button, InvalidButton, encode
+from journey.models import Case
+from service.sending import OutFile, Outgoing
+from service.work import Plans, Work
+from storage.repository import CaseRepository
+from templates import Renderer
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything handlers need, built once in bot.py and kept in `application.bot_data`."""
+
+    repo: CaseRepository
+    renderer: Renderer
+    clock: Callable[[], datetime]
+    zone: tzinfo
+    # The bot's @username, for invite links (known once the bot has asked Telegram who it is).
+    bot_username: Callable[[], str] = lambda: "SecondOpinionBot"
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+SERVICES_KEY = "services"
+PLANS_KEY = "plans"
+
+
+def services(source: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
+    """The Services of the running application, from a handler's context or the application itself."""
+    app = source if isinstance(source, Application) else source.application
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+def plans(source: CallbackContext | Application) -> Plans:  # type: ignore[type-arg]
+    """The unit of work runner: the one way handlers change a plan."""
+    app = source if isinstance(source, Application) else source.application
+    found = app.bot_data[PLANS_KEY]
+    assert isinstance(found, Plans)
+    return found
+
+
+OutgoingFile = OutFile  # a file the bot sends after the screen (a calendar file)
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    rows: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
+    files: tuple[OutFile, ...] = ()
+    # In a group, a question that needs typing: the ForceReply message that asks for it (privacy mode
+    # shows the bot only replies to its own messages).
+    asks: str | None = None
+
+    def with_head(self, head: str) -> Screen:
+        """The same screen with a line on top (e.g. "Saved.")."""
+        return Screen(f"{head}\n\n{self.text}", self.rows, self.files, self.asks)
+
+    def markup(self) -> InlineKeyboardMarkup | None:
+        return InlineKeyboardMarkup(self.rows) if self.rows else None
+
+    def outgoing(self, chat_id: int) -> Outgoing:
+        """The screen as plain data, for the senders (which know nothing of telegram's types)."""
+        rows = tuple(tuple((b.text, str(b.callback_data)) for b in row) for row in self.rows)
+        return Outgoing(chat_id, self.text, rows, self.files)
+
+
+@dataclass
+class Turn:
+    """One update's view of one plan: who acts, when, and the unit of work that will save it."""
+
+    services: Services
+    case: Case
+    user_id: int
+    now: datetime
+    new_id: str  # a stable id for anything this update adds (same update -> same id)
+    chat_id: int | None = None  # where the update came from (None: the bot acts on its own)
+    user_name: str | None = None  # Telegram's first name, kept on the member so others see who acted
+    work: Work | None = field(default=None, repr=False)  # None: only rendering (news, reminders)
+
+    @classmethod
+    def of(cls, s: Services, work: Work, case: Case, new_id: str) -> Turn:
+        assert work.actor is not None
+        return cls(s, case, work.actor, work.now, new_id, work.chat_id, work.actor_name, work)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.services.zone).date()
+
+    @property
+    def unit(self) -> Work:
+        """The unit of work this turn runs in (a turn that only renders has none)."""
+        if self.work is None:
+            raise RuntimeError("this turn only renders; it cannot change anything")
+        return self.work
+
+    def save(self, update_id: int | None = None) -> None:
+        """The plan changed: the unit of work saves it once, after the decision, with its news."""
+        self.unit.save(update_id)
+
+    def render(self, name: str, /, **context: object) -> str:
+        return self.services.renderer.render(name, case=self.case, **context)
+
+    def label(self, key: str, /, **context: object) -> str:
+        return self.services.renderer.label(key, **context)
+
+    def button(self, label: str, action: Action, *args: str | int) -> InlineKeyboardButton:
+        """A button with a ready label (use `label()` for one from the strings)."""
+        return InlineKeyboardButton(label, callback_data=encode(action, self.case.id, *args))
+
+    def screen(self, name: str, rows: Sequence[Sequence[InlineKeyboardButton]], **context: object) -> Screen:
+        return Screen(self.render(name, **context), tuple(tuple(r) for r in rows if r))
+
+
+def parse(kind: type[E], value: str) -> E:
+    """An enum member from button data; anything else means the button was forged or is stale."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidButton() from None
+
+
+def wanted(button: Button, index: int) -> bool:
+    """The state a toggle button asks for ("1" on, "0" off): set, not flip, so a repeat changes nothing."""
+    value = button.arg(index)
+    if value not in ("0", "1"):
+        raise InvalidButton()
+    return value == "1"
+
+
+def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def choices(
+    turn: Turn,
+    options: Iterable[E],
+    is_on: Callable[[E], bool],
+    text: Callable[[E], str],
+    action: Action,
+    *prefix: str,
+    per_row: int = 1,
+    toggle: bool = False,
+) -> list[list[InlineKeyboardButton]]:
+    """A set of "✅ option" buttons, one per option; pressing one sends `action` with prefix + its value
+    (and, for a toggle, the state it asks for: see `wanted`)."""
+    buttons = [
+        turn.button(
+            turn.label("toggle", on=is_on(o), text=text(o)),
+            action,
+            *prefix,
+            str(o.value),
+            *((("0" if is_on(o) else "1"),) if toggle else ()),
+        )
+        for o in options
+    ]
+    return rows_of(buttons, per_row)
+
+
+PAGE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    count: int
+    start: int  # index of the first item, for numbering
+
+
+def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
+    count = max(1, -(-len(items) // size))
+    number = min(max(page, 0), count - 1)
+    start = number * size
+    return Page(list(items[start : start + size]), number, count, start)
+
+
+def page_row(turn: Turn, page: Page[T], action: Action, *prefix: str) -> list[InlineKeyboardButton]:
+    """Previous and Next buttons, only where there is somewhere to go."""
+    row = []
+    if page.number > 0:
+        row.append(turn.button(turn.label("prev"), action, *prefix, page.number - 1))
+    if page.number < page.count - 1:
+        row.append(turn.button(turn.label("next"), action, *prefix, page.number + 1))
+    return row

@@ -1,0 +1,46 @@
+"""Showing a typed-answer question with its Skip and Cancel buttons."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from telegram import InlineKeyboardButton
+
+from handlers.plumbing.callbacks import Action
+from handlers.plumbing.turn import Screen, Turn, rows_of
+from journey import prompts
+from journey.models import Prompt, PromptKind
+from journey.zones import COMMON_ZONES, city_name
+
+
+def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
+    """The question, with its shortcuts (zone buttons, a calendar), Skip when optional, and Cancel."""
+    rows = _shortcuts(turn, prompt)
+    row = []
+    if prompt.kind not in prompts.REQUIRED:
+        row.append(turn.button(turn.label("skip"), Action.SKIP, prompt.kind.value))
+    row.append(turn.button(turn.label("cancel"), Action.CANCEL))
+    zone = prompts.appointment_zone(turn.case, turn.user_id, prompt.target)
+    screen = turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
+    if turn.chat_id is None or turn.chat_id == turn.user_id:
+        return screen
+    mention = Markup('<a href="tg://user?id={}">{}</a>').format(turn.user_id, turn.user_name or "You")
+    return replace(screen, asks=turn.render("group/reply_here", who=mention))
+
+
+def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:
+    target = prompt.target or ""
+    if prompt.kind is PromptKind.ZONE:
+        zones = [turn.button(city_name(z), Action.SET_ZONE, n, target) for n, z in enumerate(COMMON_ZONES)]
+        return rows_of(zones, 2)
+    if prompt.kind is PromptKind.APPOINTMENT_TIME:
+        zone = ZoneInfo(prompts.appointment_zone(turn.case, turn.user_id, target))
+        month = turn.now.astimezone(zone).strftime("%Y%m")
+        return [[turn.button(turn.label("pick_on_calendar"), Action.PICK_MONTH, month, target)]]
+    return []
+
+
+def ask(turn: Turn, kind: PromptKind, target: str | None = None) -> Screen:
+    return show_prompt(turn, prompts.ask(turn.case, turn.user_id, kind, target))

@@ -1,0 +1,85 @@
+"""Asking for typed answers, and where the user lands once a chain of questions is done."""
+
+from __future__ import annotations
+
+from handlers.insurance import screens as insurance
+from handlers.menu import screens as menu
+from handlers.onboarding import screens as onboarding
+from handlers.plumbing.callbacks import Button, InvalidButton
+from handlers.plumbing.turn import Screen, Turn
+from handlers.prompts.asking import show_prompt
+from handlers.questions import screens as questions
+from handlers.records import screens as records
+from handlers.settings import screens as settings_screen
+from handlers.specialist import screens as specialist
+from handlers.visit import screens as appointment
+from journey import prompts
+from journey.errors import Gone
+from journey.models import PromptKind, RecordKind
+from journey.zones import COMMON_ZONES
+
+K = PromptKind
+
+
+def after(turn: Turn, step: prompts.PromptStep) -> Screen:
+    """The next question in the chain, or the screen the chain belongs to."""
+    if step.proposed is not None:
+        return appointment.propose(turn, step.proposed, step.answered.target or appointment.NEW)
+    if step.next is not None:
+        return show_prompt(turn, step.next)
+    answered = step.answered
+    target = answered.target or ""
+    match answered.kind:
+        case K.DIAGNOSIS:
+            return onboarding.show_reasons(turn)
+        case K.CANDIDATE_NOTES:
+            return specialist.candidate_screen(turn, target)
+        case K.RECORD_REQUESTED_FROM:
+            return records.item_screen(turn, RecordKind(target))
+        case K.CALL_NOTES:
+            return insurance.calls_screen(turn, 0)
+        case K.EXPECTED_COST:
+            return insurance.show_insurance(turn)
+        case K.OWN_QUESTION:
+            return questions.list_screen(turn, 0)
+        case K.APPOINTMENT_DETAIL:
+            return appointment.visit_screen(turn, target)
+        case K.VISIT_NOTE:
+            return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
+        case K.ZONE:
+            return after_zone(turn, target)
+        case _:
+            return menu.show_menu(turn)
+
+
+def after_zone(turn: Turn, target: str) -> Screen:
+    """Where the zone question leads: settings, on to the visit's time, or back to the visit."""
+    if target == settings_screen.SETTINGS:
+        return settings_screen.show_settings(turn)
+    if appointment.is_new(target):
+        return appointment.ask_time(turn, target)
+    return appointment.visit_screen(turn, target)
+
+
+def on_set_zone(turn: Turn, button: Button) -> Screen:
+    """A zone button under the zone question: index into COMMON_ZONES, then the same path as typing."""
+    index = int(button.arg(0)) if button.arg(0).isdigit() else -1
+    if not 0 <= index < len(COMMON_ZONES):
+        raise InvalidButton()
+    prompts.set_zone_for(turn.case, turn.user_id, COMMON_ZONES[index], button.arg(1))
+    prompts.leave(turn.case, turn.user_id)
+    return after_zone(turn, button.arg(1))
+
+
+def on_skip(turn: Turn, button: Button) -> Screen:
+    """Skip the question this button was shown with; a Skip from an older question is stale."""
+    pending = prompts.pending(turn.case, turn.user_id)
+    if pending is None or pending.kind.value != button.arg(0):
+        raise Gone()
+    return after(turn, prompts.skip(turn.case, turn.user_id, turn.new_id, turn.today))
+
+
+def on_cancel(turn: Turn, _: Button) -> Screen:
+    """Cancel: the dispatcher has already dropped the prompt; say so and go back to the menu."""
+    screen = menu.show_menu(turn)
+    return Screen(turn.render("cancelled") + "\n\n" + screen.text, screen.rows)

@@ -1,0 +1,157 @@
+"""Typed text and files: answers to the pending question, or a kind word about what we expected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+
+from telegram import Location, Message, Update
+from telegram.ext import ContextTypes
+
+from handlers.plumbing.callbacks import Action
+from handlers.plumbing.reply import send_screen
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.prompts import prompting
+from handlers.prompts.asking import show_prompt
+from handlers.records import screens as records
+from handlers.visit import picker
+from journey import cases, prompts
+from journey.access import find_member, require_member
+from journey.errors import JourneyError
+from journey.ids import id_from
+from journey.models import Attachment, AttachmentKind, Prompt
+from service.work import Work
+
+log = logging.getLogger(__name__)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply typed text to the pending question; bad text gets a reason and the question again."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text = message.text
+    await in_chat(update, context, lambda turn: answer_screen(turn, text, update.update_id))
+
+
+def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
+    """Apply text to the pending question and save; or say why not (nothing saved) and ask again."""
+    pending = prompts.pending(turn.case, turn.user_id)
+    try:
+        step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today)
+    except prompts.NothingPending:
+        return _not_expected(turn)
+    except JourneyError as refused:
+        log.info("refused typed text: %s", type(refused).__name__)
+        taps = picker.after_reading_error(turn, refused, pending.target or "") if pending else None
+        return taps or _refusal(turn, refused, pending)
+    turn.save(update_id)
+    return prompting.after(turn, step)
+
+
+async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo or document: attach it where we asked for one, or ask which record it is."""
+    message = update.effective_message
+    if message is None or not (message.photo or message.document is not None):
+        return
+    await in_chat(update, context, lambda turn: _file_screen(turn, message, update.update_id))
+
+
+def _file_screen(turn: Turn, message: Message, update_id: int) -> Screen | None:
+    attachment = _attachment(message, turn)
+    if attachment is None:
+        return None
+    try:
+        kind = prompts.receive_file(turn.case, turn.user_id, attachment)
+    except JourneyError as refused:
+        return Screen(turn.render(refused.key, **refused.details))
+    turn.save(update_id)
+    return records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location sets the time zone when we asked for it; the location itself is not stored."""
+    message = update.effective_message
+    if message is None or (where := message.location) is None:
+        return
+    await in_chat(update, context, lambda turn: _location_screen(turn, where, update.update_id))
+
+
+def _location_screen(turn: Turn, where: Location, update_id: int) -> Screen:
+    try:
+        step = prompts.answer_location(turn.case, turn.user_id, where.latitude, where.longitude)
+    except prompts.NothingPending:
+        return Screen(turn.render("errors/location_unasked"))
+    except JourneyError as refused:
+        return Screen(turn.render(refused.key, **refused.details))
+    turn.save(update_id)
+    return prompting.after(turn, step)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice notes...: say what we can read."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(services(context).renderer.render("errors/not_understood"))
+
+
+Act = Callable[[Turn], Screen | None]
+
+
+async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) -> None:
+    """Run `act` on the plan of this chat in one unit of work, then show what it returned.
+
+    A member may act (journey/prompts.py checks the question itself: viewers answer only their own
+    settings). In a group, only someone the bot asked gets an answer; other chatter is not ours.
+    """
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    s = services(context)
+    decide = partial(_decide, s, act, id_from(message.chat_id, message.message_id), update.update_id)
+    screen = await plans(context).run_in_chat(
+        message.chat_id, user.id, decide, actor_name=user.first_name, update_id=update.update_id
+    )
+    if screen is not None:
+        await send_screen(message, screen)
+
+
+def _decide(s: Services, act: Act, new_id: str, update_id: int, work: Work) -> Screen | None:
+    in_group = work.chat_id != work.actor
+    if work.case is None:
+        return None if in_group else Screen(s.renderer.render("errors/no_case"))
+    member = find_member(work.case, work.actor) if work.actor is not None else None
+    if in_group and (member is None or member.prompt is None):
+        return None  # chatter among the family, or a reply to an old message: stay out of it
+    try:
+        member = require_member(work.case, work.person)
+    except JourneyError as refused:
+        return Screen(s.renderer.render(refused.key, **refused.details))
+    if cases.is_repeat(member, update_id):
+        return None
+    return act(Turn.of(s, work, work.case, new_id))
+
+
+def _attachment(message: Message, turn: Turn) -> Attachment | None:
+    if message.photo:
+        best = message.photo[-1]  # the largest size Telegram made
+        return Attachment(best.file_id, best.file_unique_id, AttachmentKind.PHOTO, None, turn.now)
+    if message.document is not None:
+        doc = message.document
+        return Attachment(doc.file_id, doc.file_unique_id, AttachmentKind.DOCUMENT, doc.file_name, turn.now)
+    return None
+
+
+def _not_expected(turn: Turn) -> Screen:
+    return Screen(
+        turn.render("errors/nothing_pending"),
+        ((turn.button(turn.label("menu"), Action.MENU),),),
+    )
+
+
+def _refusal(turn: Turn, refused: JourneyError, pending: Prompt | None) -> Screen:
+    """The reason, then the same question again so the user can simply try once more."""
+    reason = turn.render(refused.key, **refused.details)
+    if pending is None:
+        return Screen(reason)
+    return show_prompt(turn, pending).with_head(reason)

@@ -3,13 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit e2e browser screenshot clean
+.PHONY: run test lint typecheck unit e2e browser screenshot clean bench bench-quick lock
 
-$(BIN)/activate: pyproject.toml
+# Installs exactly what requirements.lock pins (with hashes), then the project itself.
+$(BIN)/activate: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(BIN)/activate
+
+# After changing dependencies in pyproject.toml: pin them again (see DEVELOPERS.md).
+lock: $(BIN)/activate
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-find-links --no-emit-index-url -o requirements.lock pyproject.toml
 
 # With no TELEGRAM_BOT_TOKEN this runs the local sandbox: a web chat at http://127.0.0.1:8080.
 run: $(BIN)/activate
@@ -42,6 +50,20 @@ test: lint browser
 # docs/webchat.png, the picture in the README.
 screenshot: $(BIN)/activate browser
 	$(BIN)/python -m docs.screenshot
+
+# Every benchmark, full size (figures and commands in docs/benchmarks.md); about 20 minutes.
+bench: $(BIN)/activate
+	$(BIN)/python bench/fairness.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/reminders_burst.py
+	$(BIN)/python bench/storage_save.py
+
+# The same, small: under 2 minutes on a 2-core machine.
+bench-quick: $(BIN)/activate
+	$(BIN)/python bench/fairness.py --quick
+	$(BIN)/python bench/startup.py --quick
+	$(BIN)/python bench/reminders_burst.py --quick
+	$(BIN)/python bench/storage_save.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

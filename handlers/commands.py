@@ -28,6 +28,7 @@ from journey.access import require_member
 from journey.errors import InviteUnknown, JourneyError
 from journey.ids import id_from, new_case_id
 from journey.models import PromptKind
+from journey.targets import NEW_VISIT
 from service.work import Work
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ async def on_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
 
     def start_with_time(turn: Turn, _: bool) -> Screen:
-        screen = appointment.ask_time(turn, appointment.NEW)  # the time question, or the zone first
+        screen = appointment.ask_time(turn, NEW_VISIT)  # the time question, or the zone first
         turn.save()  # the question is open even if the typed time needs another try
         pending = prompts.pending(turn.case, turn.user_id)
         if pending is not None and pending.kind is PromptKind.APPOINTMENT_TIME:

@@ -334,10 +334,10 @@ class PromptKind(enum.StrEnum):
     CALL_NOTES = "call_notes"
     EXPECTED_COST = "cost"
     OWN_QUESTION = "own_question"
-    APPOINTMENT_TIME = "appt_time"  # target: "new", "c-<candidate id>" or an appointment id
-    APPOINTMENT_DETAIL = "appt_detail"  # target: "<appointment id>.<detail>"
+    APPOINTMENT_TIME = "appt_time"  # target: a journey.targets.VisitTarget, as text
+    APPOINTMENT_DETAIL = "appt_detail"  # target: a journey.targets.DetailTarget, as text
     VISIT_NOTE = "visit_note"  # target: appointment id
-    ZONE = "zone"  # target: where to go next ("settings", "new", "c-<candidate>", an appointment id)
+    ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
 
 
 @dataclass

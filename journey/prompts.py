@@ -16,6 +16,7 @@ from journey.access import require_editor, require_member
 from journey.errors import Gone, JourneyError
 from journey.lists import existing
 from journey.models import Attachment, Case, Member, Prompt, PromptKind, RecordKind
+from journey.targets import SETTINGS, DetailTarget
 from journey.when import read_when
 from journey.zones import find_zone, zone_at
 
@@ -66,7 +67,7 @@ class PromptStep:
 
 
 # The one question about the member alone (their own time zone, from /settings): viewers may answer it.
-OWN_SETTINGS = "settings"
+OWN_SETTINGS = SETTINGS  # the zone question asked from /settings (journey/targets.py)
 
 
 def _asked(case: Case, user_id: int, kind: PromptKind, target: str | None) -> Member:
@@ -233,11 +234,11 @@ def _own_question(case: Case, target: str | None, text: str, new_id: str, today:
 
 
 def _appointment_detail(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
-    appointment_id, _, detail = _need(target).partition(".")
-    if detail not in appointments.DETAILS:
+    wanted = DetailTarget.read(target)
+    if wanted.detail not in appointments.DETAILS:
         raise Gone()
-    appointments.set_detail(case, appointment_id, detail, text)
-    return appointment_id
+    appointments.set_detail(case, wanted.visit_id, wanted.detail, text)
+    return wanted.visit_id
 
 
 def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:

@@ -69,7 +69,7 @@ class Action(enum.StrEnum):
     NEW_APPOINTMENT = "an"
     FROM_CANDIDATE = "af"  # (candidate id): start a visit with the booked doctor filled in
     CHANGE_TIME = "aw"  # (appointment id)
-    CONFIRM_TIME = "ac"  # (minutes since the epoch, UTC; target: "new", "c-<candidate>" or appointment id)
+    CONFIRM_TIME = "ac"  # (minutes since the epoch, UTC; a VisitTarget as text)
     PICK_MONTH = "am"  # (yyyymm, target)
     PICK_DAY = "ay"  # (yyyymmdd, target)
     PICK_HOUR = "ah"  # (yyyymmdd, hour, target)

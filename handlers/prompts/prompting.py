@@ -16,6 +16,7 @@ from handlers.visit import screens as appointment
 from journey import prompts
 from journey.errors import Gone
 from journey.models import PromptKind, RecordKind
+from journey.targets import VisitTarget, zone_leads_to_settings
 from journey.zones import COMMON_ZONES
 
 K = PromptKind
@@ -24,7 +25,7 @@ K = PromptKind
 def after(turn: Turn, step: prompts.PromptStep) -> Screen:
     """The next question in the chain, or the screen the chain belongs to."""
     if step.proposed is not None:
-        return appointment.propose(turn, step.proposed, step.answered.target or appointment.NEW)
+        return appointment.propose(turn, step.proposed, VisitTarget.read(step.answered.target))
     if step.next is not None:
         return show_prompt(turn, step.next)
     answered = step.answered
@@ -54,11 +55,12 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
 
 def after_zone(turn: Turn, target: str) -> Screen:
     """Where the zone question leads: settings, on to the visit's time, or back to the visit."""
-    if target == settings_screen.SETTINGS:
+    if zone_leads_to_settings(target):
         return settings_screen.show_settings(turn)
-    if appointment.is_new(target):
-        return appointment.ask_time(turn, target)
-    return appointment.visit_screen(turn, target)
+    visit = VisitTarget.read(target)
+    if visit.visit_id is None:
+        return appointment.ask_time(turn, visit)
+    return appointment.visit_screen(turn, visit.visit_id)
 
 
 def on_set_zone(turn: Turn, button: Button) -> Screen:

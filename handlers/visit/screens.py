@@ -15,8 +15,8 @@ from journey.calendar import CalendarEvent, appointment_uid, build_ics
 from journey.errors import Gone
 from journey.ids import id_from
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, PromptKind
+from journey.targets import NEW_VISIT, DetailTarget, VisitTarget
 
-NEW = "new"
 NEXT = "next"
 
 
@@ -84,47 +84,43 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
 
 
 def on_new(turn: Turn, _: Button) -> Screen:
-    return ask_time(turn, NEW)
+    return ask_time(turn, NEW_VISIT)
 
 
 def on_from_candidate(turn: Turn, button: Button) -> Screen:
     candidate = specialist.find_candidate(turn.case, button.arg(0))
-    return ask_time(turn, f"c-{candidate.id}")
+    return ask_time(turn, VisitTarget(doctor_id=candidate.id))
 
 
 def on_change_time(turn: Turn, button: Button) -> Screen:
-    return ask_time(turn, appointments.find_appointment(turn.case, button.arg(0)).id)
+    visit = appointments.find_appointment(turn.case, button.arg(0))
+    return ask_time(turn, VisitTarget(visit_id=visit.id))
 
 
-def is_new(target: str) -> bool:
-    """A target that creates a visit ("new", or "c-<candidate>" for a booked doctor)."""
-    return target == NEW or target.startswith("c-")
-
-
-def ask_time(turn: Turn, target: str) -> Screen:
+def ask_time(turn: Turn, target: VisitTarget) -> Screen:
     """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once)."""
     member = require_member(turn.case, turn.user_id)
-    if is_new(target) and member.settings.zone is None:
-        return ask(turn, PromptKind.ZONE, target).with_head(turn.render("appointment/zone_first"))
-    return ask(turn, PromptKind.APPOINTMENT_TIME, target)
+    if target.is_new and member.settings.zone is None:
+        return ask(turn, PromptKind.ZONE, target.text()).with_head(turn.render("appointment/zone_first"))
+    return ask(turn, PromptKind.APPOINTMENT_TIME, target.text())
 
 
-def _again(turn: Turn, target: str) -> InlineKeyboardButton:
+def _again(turn: Turn, target: VisitTarget) -> InlineKeyboardButton:
     """ "No, type it again": back to the time question for the same target."""
     label = turn.label("time_wrong")
-    if target == NEW:
-        return turn.button(label, Action.NEW_APPOINTMENT)
-    if target.startswith("c-"):
-        return turn.button(label, Action.FROM_CANDIDATE, target.removeprefix("c-"))
-    return turn.button(label, Action.CHANGE_TIME, target)
+    if target.visit_id is not None:
+        return turn.button(label, Action.CHANGE_TIME, target.visit_id)
+    if target.doctor_id is not None:
+        return turn.button(label, Action.FROM_CANDIDATE, target.doctor_id)
+    return turn.button(label, Action.NEW_APPOINTMENT)
 
 
-def propose(turn: Turn, starts_at: datetime, target: str) -> Screen:
+def propose(turn: Turn, starts_at: datetime, target: VisitTarget) -> Screen:
     """The time in words, with its zone, to confirm: nothing is saved until the user says yes."""
-    zone = prompts.appointment_zone(turn.case, turn.user_id, target)
+    zone = prompts.appointment_zone(turn.case, turn.user_id, target.text())
     minutes = epoch_minutes(starts_at)
     rows = [
-        [turn.button(turn.label("time_right"), Action.CONFIRM_TIME, minutes, target)],
+        [turn.button(turn.label("time_right"), Action.CONFIRM_TIME, minutes, target.text())],
         [_again(turn, target)],
         [turn.button(turn.label("cancel"), Action.CANCEL)],
     ]
@@ -132,23 +128,23 @@ def propose(turn: Turn, starts_at: datetime, target: str) -> Screen:
 
 
 def on_propose(turn: Turn, button: Button) -> Screen:
-    return propose(turn, from_epoch_minutes(button.arg(0)), button.arg(1))
+    return propose(turn, from_epoch_minutes(button.arg(0)), VisitTarget.read(button.arg(1)))
 
 
 def on_confirm(turn: Turn, button: Button) -> Screen:
     """Save the confirmed time: a new visit (maybe from a booked doctor) or a move of an existing one."""
     starts_at = appointments.check_start(from_epoch_minutes(button.arg(0)), turn.now)
-    target = button.arg(1)
-    zone = prompts.appointment_zone(turn.case, turn.user_id, target)
-    if is_new(target):
+    target = VisitTarget.read(button.arg(1))
+    zone = prompts.appointment_zone(turn.case, turn.user_id, target.text())
+    if target.visit_id is None:
         # The id comes from what was confirmed: a double tap confirms the same visit, not a second one.
         appointment = appointments.add(
-            turn.case, id_from("appt", target, button.arg(0)), starts_at, zone, turn.now
+            turn.case, id_from("appt", target.text(), button.arg(0)), starts_at, zone, turn.now
         )
-        if target.startswith("c-"):
-            _copy_candidate(turn, appointment, target.removeprefix("c-"))
+        if target.doctor_id is not None:
+            _copy_candidate(turn, appointment, target.doctor_id)
     else:
-        appointment = appointments.reschedule(turn.case, target, starts_at, zone)
+        appointment = appointments.reschedule(turn.case, target.visit_id, starts_at, zone)
     prompts.leave(turn.case, turn.user_id)
     screen = appointment_screen(turn, appointment)
     return Screen(screen.text, screen.rows, (calendar_file(turn, appointment),)).with_head(
@@ -177,7 +173,7 @@ def on_detail(turn: Turn, button: Button) -> Screen:
     appointment = appointments.find_appointment(turn.case, button.arg(0))
     if button.arg(1) not in appointments.DETAILS:
         raise InvalidButton()
-    return ask(turn, PromptKind.APPOINTMENT_DETAIL, f"{appointment.id}.{button.arg(1)}")
+    return ask(turn, PromptKind.APPOINTMENT_DETAIL, DetailTarget(appointment.id, button.arg(1)).text())
 
 
 def show_kinds(turn: Turn, button: Button) -> Screen:

@@ -41,6 +41,7 @@ from journey.models import (
     ReminderKind,
     Urgency,
 )
+from journey.targets import NEW_VISIT
 from journey.text import LONG, SHORT
 from sandbox.html_check import parse_html, utf16_len
 from storage import InMemoryCaseRepository
@@ -138,7 +139,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "cancel visit?": with_args(
         appointment.on_cancel_visit, Button(Action.CANCEL_VISIT, "case-0001", ("a1",))
     ),
-    "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), "new"),
+    "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),
     "pick day": with_args(picker.month_screen, 2026, 12, "new"),
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),
     "two days": with_args(picker.two_days_screen, date(2026, 12, 3), date(2026, 3, 12), None, "new"),

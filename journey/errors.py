@@ -26,6 +26,13 @@ class ReadOnly(JourneyError):
     key = "errors/read_only"
 
 
+class RepeatedAnswer(JourneyError):
+    """The same words as the last answer, right after it: most likely typed again because the reply was
+    lost. It is not taken as the answer to the next question."""
+
+    key = "errors/repeated_answer"
+
+
 class Gone(JourneyError):
     """The item a button points at no longer exists (deleted, or a stale button)."""
 

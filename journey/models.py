@@ -347,6 +347,18 @@ class Prompt:
 
 
 @dataclass
+class LastAnswer:
+    """The latest typed answer that moved on to another question: a digest of it, never the words.
+
+    When the reply to an answer is lost, people type it again; the copy must not become the answer to the
+    next question."""
+
+    digest: str
+    next_kind: PromptKind
+    at: datetime
+
+
+@dataclass
 class Member:
     user_id: int
     role: Role
@@ -361,6 +373,7 @@ class Member:
     name: str | None = None
     joined_at: datetime | None = None
     invited_by: int | None = None
+    last_answer: LastAnswer | None = None
 
 
 class InviteStatus(enum.StrEnum):

@@ -7,15 +7,16 @@ every link after the first can be skipped.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from journey import appointments, cases, insurance, questions, records, settings, specialist
 from journey.access import require_editor, require_member
-from journey.errors import Gone, JourneyError
+from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
-from journey.models import Attachment, Case, Member, Prompt, PromptKind, RecordKind
+from journey.models import Attachment, Case, LastAnswer, Member, Prompt, PromptKind, RecordKind
 from journey.targets import SETTINGS, DetailTarget
 from journey.when import read_when
 from journey.zones import find_zone, zone_at
@@ -23,6 +24,10 @@ from journey.zones import find_zone, zone_at
 K = PromptKind
 
 # What comes after each prompt; prompts not listed end their chain.
+# The same words again within this time, as the answer to the question that followed them, are a retyped
+# copy (the reply to the first was lost), not a new answer.
+REPEAT = timedelta(minutes=10)
+
 NEXT: dict[PromptKind, PromptKind] = {
     K.PATIENT_NAME: K.DIAGNOSIS,
     K.CANDIDATE_NAME: K.CANDIDATE_INSTITUTION,
@@ -101,7 +106,20 @@ def leave(case: Case, user_id: int) -> bool:
 def answer(case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date) -> PromptStep:
     """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
     prompt = _pending_or_raise(case, user_id)
-    _asked(case, user_id, prompt.kind, prompt.target)  # still allowed? (the role may have changed since)
+    member = _asked(case, user_id, prompt.kind, prompt.target)  # still allowed? (the role may have changed)
+    digest = _digest(text)
+    last = member.last_answer
+    if last is not None and (last.digest, last.next_kind) == (digest, prompt.kind) and now - last.at < REPEAT:
+        raise RepeatedAnswer()
+    step = _apply(case, user_id, prompt, text, new_id, now, today)
+    follows = step.next is not None and step.next is not prompt
+    member.last_answer = LastAnswer(digest, step.next.kind, now) if follows and step.next else None
+    return step
+
+
+def _apply(
+    case: Case, user_id: int, prompt: Prompt, text: str, new_id: str, now: datetime, today: date
+) -> PromptStep:
     if prompt.kind is K.RECORD_FILE:
         raise ExpectedFile()
     if prompt.kind is K.APPOINTMENT_TIME:
@@ -113,6 +131,10 @@ def answer(case: Case, user_id: int, text: str, new_id: str, now: datetime, toda
         return _advance(case, user_id, prompt, prompt.target)
     target = _APPLY[prompt.kind](case, prompt.target, text, new_id, today)
     return _advance(case, user_id, prompt, target)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2s(" ".join(text.casefold().split()).encode(), digest_size=8).hexdigest()
 
 
 def appointment_zone(case: Case, user_id: int, target: str | None) -> str:

@@ -61,8 +61,11 @@ def _v2_to_v3(doc: Document) -> Document:
 
 
 def _v3_to_v4(doc: Document) -> Document:
-    """Schema 4 adds the outbox: news to other members, written in the same save as the change."""
+    """Schema 4 adds the outbox (news to other members, written in the same save as the change) and each
+    member's last typed answer (a digest), so a retyped copy does not answer the next question."""
     doc.setdefault("outbox", [])
+    for member in doc.get("members", []):
+        member.setdefault("last_answer", None)
     return doc
 
 

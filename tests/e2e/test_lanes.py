@@ -160,3 +160,21 @@ async def test_a_refused_reply_after_a_save_says_the_change_is_saved(
     logged = [r.getMessage() for r in caplog.records if r.name == "handlers.plumbing.errors"]
     assert any("BadRequest at " in line and "edit_screen" in line for line in logged), logged
     assert not any("Quillon" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_retyped_answer_after_a_lost_reply_does_not_fill_the_next_question(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        maria = sandbox.user(1001, "Maria")
+        await maria.send("/start")
+        sandbox.fail_next("sendMessage", 502, "Bad Gateway", times=2)  # the reply, and its one retry
+        await maria.send("Ann", expect_reply=False)
+        await asyncio.sleep(0.5)
+        reply = await maria.send("Ann")  # she saw nothing, so she types it again
+        assert "I already saved that" in reply.text
+        assert "What is the diagnosis" in reply.text
+        reply = await maria.send("Stage 2 breast cancer")
+        assert "What is the diagnosis" not in reply.text  # the diagnosis was taken this time
+        reply = await maria.send("/menu")
+        assert "plan for Ann" in reply.text

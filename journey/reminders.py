@@ -15,9 +15,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journey.access import EDIT_ROLES
-from journey.appointments import upcoming
+from journey.appointments import ends_at, upcoming
 from journey.models import (
     Appointment,
+    AppointmentStatus,
     Case,
     Member,
     Notify,
@@ -45,6 +46,8 @@ INSURANCE_CHECK_DAYS = 10  # insurance still unsettled this many days before the
 INSURANCE_CHECK_DAYS_URGENT = 5
 
 LATE_LIMIT = timedelta(days=2)  # a follow-up or "how did it go?" later than this is skipped
+# How long after a visit its "how did it go?" may still be owed: the next day's morning, plus LATE_LIMIT.
+AFTER_OWED = timedelta(days=2) + LATE_LIMIT
 MAX_ATTEMPTS = 6
 HISTORY_KEPT = timedelta(days=90)
 
@@ -63,6 +66,8 @@ def plan_reminders(case: Case, now: datetime, include_due: bool = False) -> list
     """
     planned: list[Reminder] = []
     soon = upcoming(case, now)
+    # A visit just over still owes its "how did it go?": re-planning must not drop one due but unsent.
+    over = just_over(case, now)
     for member in case.members:
         if member.settings.blocked or member.settings.notify is Notify.NONE:
             continue
@@ -75,6 +80,8 @@ def plan_reminders(case: Case, now: datetime, include_due: bool = False) -> list
                 if can_act or r.kind in BEFORE_KINDS
             ]
         if can_act:
+            for appointment in over:
+                planned += [r for r in _for_appointment(case, member, appointment, now) if r.kind is R.AFTER]
             planned += _record_follow_ups(case, member, now)
     for group in case.groups:
         # The family chat hears the visit coming, in the visit's own time zone; actions stay private.
@@ -84,6 +91,14 @@ def plan_reminders(case: Case, now: datetime, include_due: bool = False) -> list
                 r for r in _for_appointment(case, stand_in, appointment, now) if r.kind in BEFORE_KINDS
             ]
     return [r for r in planned if (include_due or r.due_at > now) and r.kind not in _off(case, r.user_id)]
+
+
+def just_over(case: Case, now: datetime) -> list[Appointment]:
+    """Active visits over, but recently enough that the day-after message may still be sent."""
+    recent = now - AFTER_OWED
+    return [
+        a for a in case.appointments if a.status is AppointmentStatus.ACTIVE and recent < ends_at(a) <= now
+    ]
 
 
 def _group_member(chat_id: int) -> Member:
@@ -341,11 +356,14 @@ def _record_follow_ups(case: Case, member: Member, now: datetime) -> list[Remind
         today = now.astimezone(zone).date()
         waited = (today - item.requested_on).days
         rounds = max(1, waited // every + 1)
-        due_at = _at(item.requested_on + timedelta(days=rounds * every), FOLLOW_UP_AT, zone)
-        key = f"rec-{item.kind.value}-{rounds}"
-        reminder = _reminder(R.RECORD_FOLLOW_UP, due_at, member, key, target=item.kind.value)
-        reminder.due_at = _outside_quiet(reminder.due_at, member, zone, None)
-        planned.append(reminder)
+        # The round before this one too, while it may still be due but unsent (re-planning keeps it).
+        for n in sorted({max(1, rounds - 1), rounds}):
+            due_at = _at(item.requested_on + timedelta(days=n * every), FOLLOW_UP_AT, zone)
+            key = f"rec-{item.kind.value}-{n}"
+            reminder = _reminder(R.RECORD_FOLLOW_UP, due_at, member, key, target=item.kind.value)
+            reminder.due_at = _outside_quiet(reminder.due_at, member, zone, None)
+            if n == rounds or now - reminder.due_at <= LATE_LIMIT:
+                planned.append(reminder)
     return planned
 
 

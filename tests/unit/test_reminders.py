@@ -282,3 +282,33 @@ def test_a_confirmed_time_must_still_be_ahead_and_within_two_years() -> None:
         check_start(NOW, NOW)
     with pytest.raises(TooFar):
         check_start(NOW + timedelta(days=800), NOW)
+
+
+def test_a_save_after_the_visit_ended_keeps_its_how_did_it_go() -> None:
+    """The fault: re-planning covered only visits not yet over, so it dropped the stored "after" one."""
+    case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")  # Thu 3 Dec, 14:30 CST
+    replan(case, NOW)
+    evening = utc(2026, 12, 4, 1, 0)  # the visit is over; any tap saves the plan now
+    replan(case, evening)
+    after = [r for r in case.reminders if r.kind is R.AFTER]
+    assert [(r.status, r.due_at) for r in after] == [(ReminderStatus.PENDING, utc(2026, 12, 4, 16, 0))]
+    morning = utc(2026, 12, 4, 16, 5)  # due, and a restart or another save comes first
+    replan(case, morning)
+    assert [r.kind for r in reminders.due(case, morning)] == [R.AFTER]
+    assert decide(case, reminders.due(case, morning)[0], morning) is Decision.SEND
+    replan(case, utc(2026, 12, 9))  # long after: nothing is owed any more, nothing invented
+    assert not reminders.due(case, utc(2026, 12, 9)) or all(
+        decide(case, r, utc(2026, 12, 9)) is Decision.SKIP for r in reminders.due(case, utc(2026, 12, 9))
+    )
+
+
+def test_a_save_at_a_follow_ups_time_keeps_that_follow_up() -> None:
+    case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
+    item = case.records.items[0]
+    item.status, item.requested_on = RecordStatus.REQUESTED, date(2026, 11, 10)
+    replan(case, NOW)
+    due_time = utc(2026, 11, 24, 16, 0)  # 14 days after the request, 10:00 CST
+    later = due_time + timedelta(hours=2)  # due, not yet sent, and the plan is saved again
+    replan(case, later)
+    follow_ups = [r.due_at for r in reminders.due(case, later) if r.kind is R.RECORD_FOLLOW_UP]
+    assert follow_ups == [due_time]

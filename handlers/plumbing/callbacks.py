@@ -118,9 +118,9 @@ def _field(value: object, kind: type) -> str:
             raise ValueError(f"not a non-negative int: {value!r}")
         text = str(value)
     elif kind is str:
-        if type(value) is not str:
+        if not isinstance(value, str):
             raise ValueError(f"not a str: {value!r}")
-        text = value
+        text = str(value)  # a StrEnum member as its value
     else:
         if not isinstance(value, kind):
             raise ValueError(f"not a {kind.__name__}: {value!r}")

@@ -1,7 +1,8 @@
 """Every inline button lands here: decode, check who may do this, act, save, show the new screen.
 
-Each feature folder declares the routes of its buttons (`handlers/<feature>/routes.py`); `handlers/routes.py`
-puts them together into the whole button surface of the bot. A route that changes the case needs an
+Each feature folder declares the taps of its buttons (`handlers/<feature>/taps.py`) and their routes
+(`handlers/<feature>/routes.py`, by tap class); `handlers/routes.py` puts them together into the whole button
+surface of the bot. A route that changes the case needs an
 editor; one that changes only the member's own settings (or takes them out) needs a member, as do those
 that only look. Joining needs no membership: the invite's secret is checked instead. Nothing in the callback
 data is trusted beyond its shape.

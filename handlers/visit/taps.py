@@ -1,6 +1,7 @@
 """The buttons of the visit: its time (typed or picked), details, calendar file, cancelling.
 
-A `target` is a `journey.targets.VisitTarget` as text (`target.text()`, read back with `VisitTarget.read`)."""
+A `target` is a `journey.targets.VisitTarget` as text (`target.text()`, read back with `VisitTarget.read`).
+"""
 
 from __future__ import annotations
 

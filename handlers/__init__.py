@@ -2,7 +2,7 @@
 
 The edge is grouped by feature (`menu/`, `onboarding/`, `specialist/`, `records/`, `insurance/`,
 `questions/`, `visit/`, `reminders/`, `settings/`, `sharing/`, and `prompts/` for typed answers), each with
-its screens and the routes of its buttons; `plumbing/` holds what every feature uses (the button dispatcher
+its screens, the taps its buttons carry and their routes; `plumbing/` holds what every feature uses (the button dispatcher
 and its callback codec, the turn, replies, lanes, the rate limiter, the Telegram sender, errors).
 """
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from handlers.insurance import screens as insurance
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, Route
+from handlers.insurance.taps import (
+    CallsTap,
+    ExpectedCostTap,
+    InsuranceAnswerTap,
+    InsuranceQuestionTap,
+    InsuranceTap,
+    LogCallTap,
+    OutcomeTap,
+    SetOutcomeTap,
+)
+from handlers.plumbing.dispatch import EDIT, Routes, route, table
 
-ROUTES: dict[A, Route] = {
-    A.INSURANCE: Route(insurance.show_insurance),
-    A.INSURANCE_QUESTION: Route(insurance.show_question),
-    A.INSURANCE_ANSWER: Route(insurance.on_answer, access=EDIT),
-    A.EXPECTED_COST: Route(insurance.on_expected_cost, access=EDIT),
-    A.LOG_CALL: Route(insurance.on_log_call, access=EDIT),
-    A.CALLS: Route(insurance.show_calls),
-    A.OUTCOME: Route(insurance.show_outcome),
-    A.SET_OUTCOME: Route(insurance.on_set_outcome, access=EDIT),
-}
+ROUTES: Routes = table(
+    route(InsuranceTap, insurance.show_insurance),
+    route(InsuranceQuestionTap, insurance.show_question),
+    route(InsuranceAnswerTap, insurance.on_answer, access=EDIT),
+    route(ExpectedCostTap, insurance.on_expected_cost, access=EDIT),
+    route(LogCallTap, insurance.on_log_call, access=EDIT),
+    route(CallsTap, insurance.show_calls),
+    route(OutcomeTap, insurance.show_outcome),
+    route(SetOutcomeTap, insurance.on_set_outcome, access=EDIT),
+)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from handlers.menu import screens as menu
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import Route
+from handlers.menu.taps import HelpTap, MenuTap, ProgressTap
+from handlers.plumbing.dispatch import Routes, route, table
 
-ROUTES: dict[A, Route] = {
-    A.MENU: Route(menu.show_menu),
-    A.PROGRESS: Route(menu.show_progress),
-    A.HELP: Route(menu.show_help),
-}
+ROUTES: Routes = table(
+    route(MenuTap, menu.show_menu),
+    route(ProgressTap, menu.show_progress),
+    route(HelpTap, menu.show_help),
+)

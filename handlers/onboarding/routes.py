@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from handlers.onboarding import screens as onboarding
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, Route
+from handlers.onboarding.taps import ReasonsDoneTap, ReasonTap, UrgencyTap
+from handlers.plumbing.dispatch import EDIT, Routes, route, table
 
-ROUTES: dict[A, Route] = {
-    A.REASON: Route(onboarding.on_reason, access=EDIT),
-    A.REASONS_DONE: Route(onboarding.show_urgency),
-    A.URGENCY: Route(onboarding.on_urgency, access=EDIT),
-}
+ROUTES: Routes = table(
+    route(ReasonTap, onboarding.on_reason, access=EDIT),
+    route(ReasonsDoneTap, onboarding.show_urgency),
+    route(UrgencyTap, onboarding.on_urgency, access=EDIT),
+)

@@ -1,6 +1,20 @@
-"""The one codec for inline-button callback data: versioned, short, validated.
+"""The one codec for inline-button callback data: typed, versioned, short, validated.
+
+Every button carries a *tap*: a small frozen dataclass declared next to the feature that shows it
+(`handlers/<feature>/taps.py`), registered under a short code with `@tap("rcs")`. Its fields travel in
+declaration order after the code and the plan's id:
+
+    @tap("rcs")
+    @dataclass(frozen=True)
+    class RecordStatusTap(Tap):
+        kind: RecordKind      # "path_report"
+        status: RecordStatus  # "arrived"
 
     "1:rcs:<case id>:path_report:arrived"
+
+A field is a `str` (letters, digits, `_` and `-`), an `int` (digits only, never negative), a `bool`
+("1"/"0") or a member of an `enum.StrEnum`. Codes are what buttons already in people's chats carry: keep
+them, and keep a tap's fields as they are, or those buttons go stale.
 
 Decoding proves only that the data is well formed. It is never trusted for authorization: the button
 dispatcher re-checks that the person pressing may see or change the case named here.
@@ -8,207 +22,150 @@ dispatcher re-checks that the person pressing may see or change the case named h
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 VERSION = "1"
 SEP = ":"
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _ARG = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+_INT = re.compile(r"^[0-9]{1,24}$")
 _CASE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
-
-
-class Action(enum.StrEnum):
-    """Every button the bot shows. The value is what travels in callback data."""
-
-    MENU = "m"
-    PROGRESS = "p"
-    HELP = "h"
-    SKIP = "sk"
-    CANCEL = "cx"
-    # onboarding
-    REASON = "or"
-    REASONS_DONE = "od"
-    URGENCY = "ou"
-    # step 1
-    SPECIALIST = "sp"
-    KINDS = "spk"
-    TOGGLE_KIND = "spt"
-    WHERE = "spw"
-    ADD_CANDIDATE = "spa"
-    CANDIDATE = "spc"
-    CANDIDATE_STATUS = "sps"
-    REMOVE_CANDIDATE = "spr"
-    REMOVE_CANDIDATE_YES = "spx"
-    # step 2
-    RECORDS = "rc"
-    RECORD = "rci"
-    RECORD_STATUS = "rcs"
-    RECORD_FILE = "rcf"
-    ATTACH_PENDING = "rca"
-    # step 3
-    INSURANCE = "in"
-    INSURANCE_QUESTION = "inq"
-    INSURANCE_ANSWER = "ina"
-    EXPECTED_COST = "inc"
-    LOG_CALL = "inl"
-    CALLS = "ins"
-    OUTCOME = "ino"
-    SET_OUTCOME = "inx"
-    # step 4
-    QUESTIONS = "qs"
-    THEME = "qt"
-    TOGGLE_BANK = "qb"
-    MY_LIST = "ql"
-    OWN_QUESTION = "qo"
-    TOGGLE_TOP = "qp"
-    REMOVE_QUESTION = "qr"
-    # the appointment
-    APPOINTMENT = "ap"  # the appointment screen: (appointment id or "next")
-    NEW_APPOINTMENT = "an"
-    FROM_CANDIDATE = "af"  # (candidate id): start a visit with the booked doctor filled in
-    CHANGE_TIME = "aw"  # (appointment id)
-    CONFIRM_TIME = "ac"  # (minutes since the epoch, UTC; a VisitTarget as text)
-    PICK_MONTH = "am"  # (yyyymm, target)
-    PICK_DAY = "ay"  # (yyyymmdd, target)
-    PICK_HOUR = "ah"  # (yyyymmdd, hour, target)
-    DETAIL = "ad"  # (appointment id, detail)
-    KINDS_OF_VISIT = "ak"  # (appointment id)
-    SET_VISIT_KIND = "aK"  # (appointment id, kind)
-    CALENDAR_FILE = "ai"  # (appointment id)
-    CANCEL_VISIT = "ax"  # (appointment id)
-    CANCEL_VISIT_YES = "aX"  # (appointment id)
-    VISIT_NOTE = "av"  # (appointment id): "how did it go?"
-    # settings and reminders
-    SETTINGS = "st"
-    ZONES = "sz"  # (target: "settings", "new" or an appointment id)
-    SET_ZONE = "sZ"  # (index in COMMON_ZONES, target)
-    QUIET = "sq"  # (preset index)
-    TOGGLE_REMINDER = "sr"  # (reminder kind)
-    REMINDER_OK = "ro"
-    NOOP = "x"  # blank calendar cells and headings: answered, nothing happens
-    PROPOSE_TIME = "aq"  # (minutes since the epoch, target): show the time in words to confirm
-    SNOOZE = "rz"  # (reminder kind, appointment id or record kind)
-    NOTIFY = "sn"  # (notify level)
-    # caregivers
-    SHARE = "sh"
-    NEW_INVITE = "shn"  # (role)
-    REVOKE_INVITE = "shr"  # (invite id)
-    EDITORS_INVITE = "she"  # toggle: may editors invite others?
-    MEMBERS = "mb"
-    MEMBER = "mbi"  # (user id)
-    SET_ROLE = "mbr"  # (user id, role)
-    REMOVE_MEMBER = "mbx"  # (user id): asks first
-    REMOVE_MEMBER_YES = "mbX"  # (user id)
-    HAND_OVER = "mbo"  # (user id): asks first
-    HAND_OVER_YES = "mbO"  # (user id)
-    LEAVE = "lv"  # asks first
-    LEAVE_YES = "lvY"
-    DELETE_PLAN = "dl"  # asks first (owner)
-    DELETE_PLAN_YES = "dlY"
-    JOIN = "jn"  # (invite secret): the secret, not the button, is what lets someone in
-    DECLINE = "jx"
-    CASES = "cs"  # the plans this person is in
-    USE_CASE = "csu"  # make the case in the data the active one
-    NEW_CASE = "csn"  # start a plan of my own
-
-
-# Toggles carry, last, the state they ask for ("1" on, "0" off): a tap sets, never flips, so a second tap
-# on a screen whose edit was lost asks for the same state again and changes nothing.
-TOGGLES = frozenset(
-    {Action.REASON, Action.TOGGLE_KIND, Action.TOGGLE_BANK, Action.TOGGLE_TOP, Action.TOGGLE_REMINDER}
-)
-
-# How many arguments each action carries; anything else is a forged or stale button.
-ARITY: dict[Action, int] = {
-    **dict.fromkeys(Action, 0),
-    Action.SKIP: 1,
-    Action.REASON: 2,  # (reason, the state asked for: 1 on, 0 off)
-    Action.URGENCY: 1,
-    Action.SPECIALIST: 1,
-    Action.TOGGLE_KIND: 2,
-    Action.CANDIDATE: 1,
-    Action.CANDIDATE_STATUS: 2,
-    Action.REMOVE_CANDIDATE: 1,
-    Action.REMOVE_CANDIDATE_YES: 1,
-    Action.RECORDS: 1,
-    Action.RECORD: 1,
-    Action.RECORD_STATUS: 2,
-    Action.RECORD_FILE: 1,
-    Action.ATTACH_PENDING: 1,
-    Action.INSURANCE_QUESTION: 1,
-    Action.INSURANCE_ANSWER: 2,
-    Action.CALLS: 1,
-    Action.SET_OUTCOME: 1,
-    Action.THEME: 2,
-    Action.TOGGLE_BANK: 4,
-    Action.MY_LIST: 1,
-    Action.TOGGLE_TOP: 3,
-    Action.REMOVE_QUESTION: 2,
-    Action.APPOINTMENT: 1,
-    Action.FROM_CANDIDATE: 1,
-    Action.CHANGE_TIME: 1,
-    Action.CONFIRM_TIME: 2,
-    Action.PICK_MONTH: 2,
-    Action.PICK_DAY: 2,
-    Action.PICK_HOUR: 3,
-    Action.DETAIL: 2,
-    Action.KINDS_OF_VISIT: 1,
-    Action.SET_VISIT_KIND: 2,
-    Action.CALENDAR_FILE: 1,
-    Action.CANCEL_VISIT: 1,
-    Action.CANCEL_VISIT_YES: 1,
-    Action.VISIT_NOTE: 1,
-    Action.ZONES: 1,
-    Action.SET_ZONE: 2,
-    Action.QUIET: 1,
-    Action.TOGGLE_REMINDER: 2,
-    Action.SNOOZE: 2,
-    Action.PROPOSE_TIME: 2,
-    Action.NOTIFY: 1,
-    Action.NEW_INVITE: 1,
-    Action.REVOKE_INVITE: 1,
-    Action.MEMBER: 1,
-    Action.SET_ROLE: 2,
-    Action.REMOVE_MEMBER: 1,
-    Action.REMOVE_MEMBER_YES: 1,
-    Action.HAND_OVER: 1,
-    Action.HAND_OVER_YES: 1,
-    Action.JOIN: 1,
-}
+_BOOL = {"1": True, "0": False}
 
 
 class InvalidButton(ValueError):
     """Callback data we did not make, or made by an older version of the bot."""
 
 
+class Tap:
+    """What one button asks for: subclasses are frozen dataclasses registered with `@tap(code)`."""
+
+    code: ClassVar[str]
+
+
+TapT = TypeVar("TapT", bound=type[Tap])
+
+# code -> tap class; and each class's fields as (name, type), in the order they travel.
+_TAPS: dict[str, type[Tap]] = {}
+_FIELDS: dict[type[Tap], tuple[tuple[str, type], ...]] = {}
+
+
+def tap(code: str) -> Callable[[TapT], TapT]:
+    """Register a tap class under its short code (put it above `@dataclass(frozen=True)`)."""
+
+    def register(cls: TapT) -> TapT:
+        if not _ARG.fullmatch(code):
+            raise TypeError(f"bad tap code {code!r}")
+        if code in _TAPS and _TAPS[code] is not cls:
+            raise TypeError(f"tap code {code!r} is taken by {_TAPS[code].__name__}")
+        params = getattr(cls, "__dataclass_params__", None)
+        if params is None or not params.frozen:
+            raise TypeError(f"{cls.__name__} must be a frozen dataclass")
+        hints = typing.get_type_hints(cls)
+        fields = tuple((f.name, hints[f.name]) for f in dataclasses.fields(typing.cast(Any, cls)))
+        for name, kind in fields:
+            if not _allowed(kind):
+                raise TypeError(f"{cls.__name__}.{name}: a tap field is a str, int, bool or StrEnum")
+        cls.code = code
+        _TAPS[code] = cls
+        _FIELDS[cls] = fields
+        return cls
+
+    return register
+
+
+def _allowed(kind: object) -> bool:
+    return kind in (str, int, bool) or (isinstance(kind, type) and issubclass(kind, enum.StrEnum))
+
+
+def registered() -> dict[str, type[Tap]]:
+    """Every tap class by its code (those of the features imported so far: `handlers.routes` imports all)."""
+    return dict(_TAPS)
+
+
+def fields_of(cls: type[Tap]) -> tuple[tuple[str, type], ...]:
+    """A tap class's fields as (name, type), in the order they travel."""
+    return _FIELDS[cls]
+
+
+@tap("x")
 @dataclass(frozen=True)
-class Button:
-    action: Action
+class NoopTap(Tap):
+    """Blank calendar cells and headings: answered, nothing happens."""
+
+
+class Decoded(NamedTuple):
+    """What a button's data says: which plan, and what was asked for."""
+
     case_id: str
-    args: tuple[str, ...] = ()
-
-    def arg(self, index: int) -> str:
-        return self.args[index]
-
-    def page(self, index: int = 0) -> int:
-        return int(self.args[index]) if self.args[index].isdigit() else 0
+    tap: Tap
 
 
-def encode(action: Action, case_id: str, *args: str | int) -> str:
-    parts = [str(a) for a in args]
-    if len(parts) != ARITY[action] or not _CASE.fullmatch(case_id):
-        raise ValueError(f"bad button {action!r} with {len(parts)} args")
-    if not all(_ARG.fullmatch(p) for p in parts):
-        raise ValueError(f"bad button argument for {action!r}")
-    data = SEP.join([VERSION, action.value, case_id, *parts])
+def _field(value: object, kind: type) -> str:
+    """One field as text; ValueError for a value of the wrong type or shape (a bug of ours)."""
+    if kind is bool:
+        if type(value) is not bool:
+            raise ValueError(f"not a bool: {value!r}")
+        return "1" if value else "0"
+    if kind is int:
+        if type(value) is not int or value < 0:
+            raise ValueError(f"not a non-negative int: {value!r}")
+        text = str(value)
+    elif kind is str:
+        if not isinstance(value, str):
+            raise ValueError(f"not a str: {value!r}")
+        text = str(value)  # a StrEnum member as its value
+    else:
+        if not isinstance(value, kind):
+            raise ValueError(f"not a {kind.__name__}: {value!r}")
+        text = str(value.value)  # type: ignore[attr-defined]
+    if not _ARG.fullmatch(text):
+        raise ValueError(f"bad button value {text!r}")
+    return text
+
+
+def _parse(text: str, kind: type) -> Any:
+    """One field from button data; InvalidButton for anything we would not have written."""
+    if not _ARG.fullmatch(text):
+        raise InvalidButton()
+    if kind is bool:
+        if text not in _BOOL:
+            raise InvalidButton()
+        return _BOOL[text]
+    if kind is int:
+        if not _INT.fullmatch(text):
+            raise InvalidButton()
+        return int(text)
+    if kind is str:
+        return text
+    try:
+        return kind(text)
+    except ValueError:
+        raise InvalidButton() from None
+
+
+def encode(case_id: str, pressed: Tap) -> str:
+    """The callback data of a button; ValueError if it could not be decoded back (a bug of ours)."""
+    fields = _FIELDS.get(type(pressed))
+    if fields is None:
+        raise ValueError(f"{type(pressed).__name__} is not a registered tap")
+    if not _CASE.fullmatch(case_id):
+        raise ValueError("bad case id in a button")
+    parts = [_field(getattr(pressed, name), kind) for name, kind in fields]
+    data = SEP.join([VERSION, pressed.code, case_id, *parts])
     if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes for {action!r}")
+        raise ValueError(f"callback data over {MAX_BYTES} bytes for {type(pressed).__name__}")
     return data
 
 
-def decode(data: str | None) -> Button:
+def decode(data: str | None) -> Decoded:
+    """The plan and the tap in a button's data; InvalidButton for anything malformed, unknown or stale."""
     if not data or len(data.encode()) > MAX_BYTES:
         raise InvalidButton()
     version, _, rest = data.partition(SEP)
@@ -216,12 +173,14 @@ def decode(data: str | None) -> Button:
         raise InvalidButton()
     code, _, rest = rest.partition(SEP)
     case_id, *args = rest.split(SEP)
+    cls = _TAPS.get(code)
+    if cls is None or not _CASE.fullmatch(case_id):
+        raise InvalidButton()
+    fields = _FIELDS[cls]
+    if len(args) != len(fields):
+        raise InvalidButton()
+    values = [_parse(text, kind) for text, (_, kind) in zip(args, fields, strict=True)]
     try:
-        action = Action(code)
-    except ValueError:
+        return Decoded(case_id, cls(*values))
+    except (TypeError, ValueError):  # a tap that checks its own values refused them
         raise InvalidButton() from None
-    if not _CASE.fullmatch(case_id) or len(args) != ARITY[action]:
-        raise InvalidButton()
-    if not all(_ARG.fullmatch(a) for a in args):
-        raise InvalidButton()
-    return Button(action, case_id, tuple(args))

@@ -1,7 +1,8 @@
 """Every inline button lands here: decode, check who may do this, act, save, show the new screen.
 
-Each feature folder declares the routes of its buttons (`handlers/<feature>/routes.py`); `handlers/routes.py`
-puts them together into the whole button surface of the bot. A route that changes the case needs an
+Each feature folder declares the taps of its buttons (`handlers/<feature>/taps.py`) and their routes
+(`handlers/<feature>/routes.py`, by tap class); `handlers/routes.py` puts them together into the whole button
+surface of the bot. A route that changes the case needs an
 editor; one that changes only the member's own settings (or takes them out) needs a member, as do those
 that only look. Joining needs no membership: the invite's secret is checked instead. Nothing in the callback
 data is trusted beyond its shape.
@@ -14,12 +15,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from handlers.plumbing.callbacks import Action, Button, InvalidButton, decode
+from handlers.plumbing.callbacks import InvalidButton, NoopTap, Tap, decode
 from handlers.plumbing.reply import edit_screen
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
 from journey import cases, prompts
@@ -30,7 +31,7 @@ from service.work import Work
 
 log = logging.getLogger(__name__)
 
-A = Action
+T = TypeVar("T", bound=Tap)
 
 
 class Access(enum.Enum):
@@ -41,13 +42,44 @@ class Access(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Route:
-    show: Callable[[Turn, Button], Screen]
+class Route(Generic[T]):
+    """What a tap of kind T does (`show` gets the tap itself, fields parsed), and who may do it."""
+
+    show: Callable[[Turn, T], Screen]
     access: Access = Access.READ
     keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
 
 
-def _noop(turn: Turn, button: Button) -> Screen:
+Routes = dict[type[Tap], Route[Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a routes table (made by `route`, so the tap and its function agree)."""
+
+    kind: type[Tap]
+    route: Route[Any]
+
+
+def route(
+    kind: type[T], show: Callable[[Turn, T], Screen], access: Access = Access.READ, keeps_prompt: bool = False
+) -> Entry:
+    """One entry of a routes table: mypy checks that `show` takes this kind of tap. (The result names no
+    T on purpose: a generic result would let the table's type decide T and hide a mismatch.)"""
+    return Entry(kind, Route(show, access, keeps_prompt))
+
+
+def table(*entries: Entry) -> Routes:
+    """A routes table from `route(...)` entries; a tap routed twice is a bug."""
+    routes: Routes = {}
+    for entry in entries:
+        if entry.kind in routes:
+            raise ValueError(f"{entry.kind.__name__} is routed twice")
+        routes[entry.kind] = entry.route
+    return routes
+
+
+def _noop(turn: Turn, tap: NoopTap) -> Screen:
     raise Unchanged()
 
 
@@ -56,9 +88,8 @@ class Unchanged(Exception):
 
 
 EDIT, OWN, SELF = Access.EDIT, Access.OWN, Access.SELF
-Routes = dict[Action, Route]
 # Buttons that belong to no feature: a heading or a blank cell of a grid.
-PLUMBING: Routes = {A.NOOP: Route(_noop, keeps_prompt=True)}
+PLUMBING: Routes = table(route(NoopTap, _noop, keeps_prompt=True))
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -87,10 +118,10 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
         update_id=update.update_id,
     )
     try:
-        button = decode(query.data)
+        case_id, tap = decode(query.data)
         screen = await plans(context).run(
-            button.case_id,
-            partial(_press, s, routes, button, press),
+            case_id,
+            partial(_press, s, routes, tap, press),
             actor=press.user_id,
             actor_name=press.user_name,
             chat_id=press.chat_id,
@@ -123,13 +154,13 @@ class Press:
     update_id: int
 
 
-def _press(s: Services, routes: Routes, button: Button, press: Press, work: Work) -> Screen | None:
+def _press(s: Services, routes: Routes, tap: Tap, press: Press, work: Work) -> Screen | None:
     """Inside the unit of work: check who may do this, act, and mark the plan saved. None: a repeat."""
-    route = routes.get(button.action)
-    if route is None:
+    found = routes.get(type(tap))
+    if found is None:
         raise InvalidButton()
     case = work.case
-    needs = route.access
+    needs = found.access
     if needs is Access.SELF:
         if case is None:
             raise Gone()
@@ -139,8 +170,8 @@ def _press(s: Services, routes: Routes, button: Button, press: Press, work: Work
             return None
     assert case is not None  # require_member refuses a missing case
     turn = Turn.of(s, work, case, new_id=id_from("cb", press.query_id))
-    left = False if route.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
-    screen = route.show(turn, button)
+    left = False if found.keeps_prompt or needs is Access.SELF else prompts.leave(case, turn.user_id)
+    screen = found.show(turn, tap)
     if needs in (Access.EDIT, Access.OWN) or left:
         turn.save(press.update_id)
     return screen

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
-from handlers.plumbing.callbacks import Action, Button, InvalidButton, encode
+from handlers.plumbing.callbacks import Tap, encode
 from journey.models import Case
 from service.sending import OutFile, Outgoing
 from service.work import Plans, Work
@@ -126,28 +126,17 @@ class Turn:
     def label(self, key: str, /, **context: object) -> str:
         return self.services.renderer.label(key, **context)
 
-    def button(self, label: str, action: Action, *args: str | int) -> InlineKeyboardButton:
-        """A button with a ready label (use `label()` for one from the strings)."""
-        return InlineKeyboardButton(label, callback_data=encode(action, self.case.id, *args))
+    def button(self, label: str, tap: Tap) -> InlineKeyboardButton:
+        """A button about this turn's plan, with a ready label (use `label()` for one from the strings)."""
+        return button_for(self.case.id, label, tap)
 
     def screen(self, name: str, rows: Sequence[Sequence[InlineKeyboardButton]], **context: object) -> Screen:
         return Screen(self.render(name, **context), tuple(tuple(r) for r in rows if r))
 
 
-def parse(kind: type[E], value: str) -> E:
-    """An enum member from button data; anything else means the button was forged or is stale."""
-    try:
-        return kind(value)
-    except ValueError:
-        raise InvalidButton() from None
-
-
-def wanted(button: Button, index: int) -> bool:
-    """The state a toggle button asks for ("1" on, "0" off): set, not flip, so a repeat changes nothing."""
-    value = button.arg(index)
-    if value not in ("0", "1"):
-        raise InvalidButton()
-    return value == "1"
+def button_for(case_id: str, label: str, tap: Tap) -> InlineKeyboardButton:
+    """A button about any plan (the dispatcher checks membership of the plan it names)."""
+    return InlineKeyboardButton(label, callback_data=encode(case_id, tap))
 
 
 def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
@@ -159,24 +148,26 @@ def choices(
     options: Iterable[E],
     is_on: Callable[[E], bool],
     text: Callable[[E], str],
-    action: Action,
-    *prefix: str,
+    tap: Callable[[E], Tap],
     per_row: int = 1,
-    toggle: bool = False,
 ) -> list[list[InlineKeyboardButton]]:
-    """A set of "✅ option" buttons, one per option; pressing one sends `action` with prefix + its value
-    (and, for a toggle, the state it asks for: see `wanted`)."""
-    buttons = [
-        turn.button(
-            turn.label("toggle", on=is_on(o), text=text(o)),
-            action,
-            *prefix,
-            str(o.value),
-            *((("0" if is_on(o) else "1"),) if toggle else ()),
-        )
-        for o in options
-    ]
+    """A set of "✅ option" buttons, one per option; pressing one sends `tap(option)`."""
+    buttons = [turn.button(turn.label("toggle", on=is_on(o), text=text(o)), tap(o)) for o in options]
     return rows_of(buttons, per_row)
+
+
+def toggles(
+    turn: Turn,
+    options: Iterable[E],
+    is_on: Callable[[E], bool],
+    text: Callable[[E], str],
+    tap: Callable[[E, bool], Tap],
+    per_row: int = 1,
+) -> list[list[InlineKeyboardButton]]:
+    """Choices that switch on and off. Each carries the state it asks for (`tap(option, on)`): a tap sets,
+    never flips, so a second tap on a screen whose edit was lost asks for the same state and changes
+    nothing."""
+    return choices(turn, options, is_on, text, lambda o: tap(o, not is_on(o)), per_row)
 
 
 PAGE_SIZE = 6
@@ -197,11 +188,11 @@ def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
     return Page(list(items[start : start + size]), number, count, start)
 
 
-def page_row(turn: Turn, page: Page[T], action: Action, *prefix: str) -> list[InlineKeyboardButton]:
-    """Previous and Next buttons, only where there is somewhere to go."""
+def page_row(turn: Turn, page: Page[T], to: Callable[[int], Tap]) -> list[InlineKeyboardButton]:
+    """Previous and Next buttons (`to(page number)`), only where there is somewhere to go."""
     row = []
     if page.number > 0:
-        row.append(turn.button(turn.label("prev"), action, *prefix, page.number - 1))
+        row.append(turn.button(turn.label("prev"), to(page.number - 1)))
     if page.number < page.count - 1:
-        row.append(turn.button(turn.label("next"), action, *prefix, page.number + 1))
+        row.append(turn.button(turn.label("next"), to(page.number + 1)))
     return row

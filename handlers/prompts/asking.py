@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 from telegram import InlineKeyboardButton
 
-from handlers.plumbing.callbacks import Action
 from handlers.plumbing.turn import Screen, Turn, rows_of
+from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
+from handlers.visit.taps import PickMonthTap
 from journey import prompts
 from journey.models import Prompt, PromptKind
 from journey.zones import COMMON_ZONES, city_name
@@ -20,8 +21,8 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
     rows = _shortcuts(turn, prompt)
     row = []
     if prompt.kind not in prompts.REQUIRED:
-        row.append(turn.button(turn.label("skip"), Action.SKIP, prompt.kind.value))
-    row.append(turn.button(turn.label("cancel"), Action.CANCEL))
+        row.append(turn.button(turn.label("skip"), SkipTap(prompt.kind)))
+    row.append(turn.button(turn.label("cancel"), CancelTap()))
     zone = prompts.appointment_zone(turn.case, turn.user_id, prompt.target)
     screen = turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
     if turn.chat_id is None or turn.chat_id == turn.user_id:
@@ -33,12 +34,13 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
 def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:
     target = prompt.target or ""
     if prompt.kind is PromptKind.ZONE:
-        zones = [turn.button(city_name(z), Action.SET_ZONE, n, target) for n, z in enumerate(COMMON_ZONES)]
+        zones = [turn.button(city_name(z), SetZoneTap(n, target)) for n, z in enumerate(COMMON_ZONES)]
         return rows_of(zones, 2)
     if prompt.kind is PromptKind.APPOINTMENT_TIME:
         zone = ZoneInfo(prompts.appointment_zone(turn.case, turn.user_id, target))
-        month = turn.now.astimezone(zone).strftime("%Y%m")
-        return [[turn.button(turn.label("pick_on_calendar"), Action.PICK_MONTH, month, target)]]
+        today = turn.now.astimezone(zone)
+        month = today.year * 100 + today.month  # yyyymm
+        return [[turn.button(turn.label("pick_on_calendar"), PickMonthTap(month, target))]]
     return []
 
 

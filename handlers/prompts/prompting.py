@@ -5,9 +5,10 @@ from __future__ import annotations
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
 from handlers.onboarding import screens as onboarding
-from handlers.plumbing.callbacks import Button, InvalidButton
+from handlers.plumbing.callbacks import InvalidButton
 from handlers.plumbing.turn import Screen, Turn
 from handlers.prompts.asking import show_prompt
+from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
 from handlers.questions import screens as questions
 from handlers.records import screens as records
 from handlers.settings import screens as settings_screen
@@ -63,25 +64,24 @@ def after_zone(turn: Turn, target: str) -> Screen:
     return appointment.visit_screen(turn, visit.visit_id)
 
 
-def on_set_zone(turn: Turn, button: Button) -> Screen:
+def on_set_zone(turn: Turn, tap: SetZoneTap) -> Screen:
     """A zone button under the zone question: index into COMMON_ZONES, then the same path as typing."""
-    index = int(button.arg(0)) if button.arg(0).isdigit() else -1
-    if not 0 <= index < len(COMMON_ZONES):
+    if not tap.index < len(COMMON_ZONES):
         raise InvalidButton()
-    prompts.set_zone_for(turn.case, turn.user_id, COMMON_ZONES[index], button.arg(1))
+    prompts.set_zone_for(turn.case, turn.user_id, COMMON_ZONES[tap.index], tap.target)
     prompts.leave(turn.case, turn.user_id)
-    return after_zone(turn, button.arg(1))
+    return after_zone(turn, tap.target)
 
 
-def on_skip(turn: Turn, button: Button) -> Screen:
+def on_skip(turn: Turn, tap: SkipTap) -> Screen:
     """Skip the question this button was shown with; a Skip from an older question is stale."""
     pending = prompts.pending(turn.case, turn.user_id)
-    if pending is None or pending.kind.value != button.arg(0):
+    if pending is None or pending.kind is not tap.kind:
         raise Gone()
     return after(turn, prompts.skip(turn.case, turn.user_id, turn.new_id, turn.today))
 
 
-def on_cancel(turn: Turn, _: Button) -> Screen:
+def on_cancel(turn: Turn, _: CancelTap) -> Screen:
     """Cancel: the dispatcher has already dropped the prompt; say so and go back to the menu."""
     screen = menu.show_menu(turn)
     return Screen(turn.render("cancelled") + "\n\n" + screen.text, screen.rows)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, OWN, Route
+from handlers.plumbing.dispatch import EDIT, OWN, Routes, route, table
 from handlers.prompts import prompting
+from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
 
-ROUTES: dict[A, Route] = {
-    A.SKIP: Route(prompting.on_skip, access=EDIT, keeps_prompt=True),
-    A.CANCEL: Route(prompting.on_cancel),
-    A.SET_ZONE: Route(prompting.on_set_zone, keeps_prompt=True, access=OWN),
-}
+ROUTES: Routes = table(
+    route(SkipTap, prompting.on_skip, access=EDIT, keeps_prompt=True),
+    route(CancelTap, prompting.on_cancel),
+    route(SetZoneTap, prompting.on_set_zone, keeps_prompt=True, access=OWN),
+)

@@ -9,7 +9,7 @@ from functools import partial
 from telegram import Location, Message, Update
 from telegram.ext import ContextTypes
 
-from handlers.plumbing.callbacks import Action
+from handlers.menu.taps import MenuTap
 from handlers.plumbing.reply import send_screen
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
 from handlers.prompts import prompting
@@ -145,7 +145,7 @@ def _attachment(message: Message, turn: Turn) -> Attachment | None:
 def _not_expected(turn: Turn) -> Screen:
     return Screen(
         turn.render("errors/nothing_pending"),
-        ((turn.button(turn.label("menu"), Action.MENU),),),
+        ((turn.button(turn.label("menu"), MenuTap()),),),
     )
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, Route
+from handlers.plumbing.dispatch import EDIT, Routes, route, table
 from handlers.questions import screens as questions
+from handlers.questions.taps import (
+    MyListTap,
+    OwnQuestionTap,
+    QuestionsTap,
+    RemoveQuestionTap,
+    ThemeTap,
+    ToggleBankTap,
+    ToggleTopTap,
+)
 
-ROUTES: dict[A, Route] = {
-    A.QUESTIONS: Route(questions.show_questions),
-    A.THEME: Route(questions.show_theme),
-    A.TOGGLE_BANK: Route(questions.on_toggle_bank, access=EDIT),
-    A.MY_LIST: Route(questions.show_list),
-    A.OWN_QUESTION: Route(questions.on_own_question, access=EDIT),
-    A.TOGGLE_TOP: Route(questions.on_toggle_top, access=EDIT),
-    A.REMOVE_QUESTION: Route(questions.on_remove, access=EDIT),
-}
+ROUTES: Routes = table(
+    route(QuestionsTap, questions.show_questions),
+    route(ThemeTap, questions.show_theme),
+    route(ToggleBankTap, questions.on_toggle_bank, access=EDIT),
+    route(MyListTap, questions.show_list),
+    route(OwnQuestionTap, questions.on_own_question, access=EDIT),
+    route(ToggleTopTap, questions.on_toggle_top, access=EDIT),
+    route(RemoveQuestionTap, questions.on_remove, access=EDIT),
+)

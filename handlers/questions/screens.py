@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action, Button, InvalidButton
-from handlers.plumbing.turn import Screen, Turn, page_row, paginate, rows_of, wanted
+from handlers.menu.taps import MenuTap
+from handlers.plumbing.callbacks import InvalidButton
+from handlers.plumbing.turn import Screen, Turn, page_row, paginate, rows_of
 from handlers.prompts.asking import ask
+from handlers.questions.taps import (
+    MyListTap,
+    OwnQuestionTap,
+    QuestionsTap,
+    RemoveQuestionTap,
+    ThemeTap,
+    ToggleBankTap,
+    ToggleTopTap,
+)
 from journey import questions
 from journey.models import ChosenQuestion, PromptKind
 from templates.content import Theme
 
 
-def show_questions(turn: Turn, _: Button | None = None) -> Screen:
+def show_questions(turn: Turn, _: QuestionsTap | None = None) -> Screen:
     themes = turn.services.renderer.content.themes
-    buttons = [turn.button(t.title, Action.THEME, t.id, 0) for t in themes]
+    buttons = [turn.button(t.title, ThemeTap(t.id, page=0)) for t in themes]
     rows = rows_of(buttons, 2)
-    rows.append([turn.button(turn.label("my_list", n=len(turn.case.questions.chosen)), Action.MY_LIST, 0)])
-    rows.append([turn.button(turn.label("own_question"), Action.OWN_QUESTION)])
-    rows.append([turn.button(turn.label("menu"), Action.MENU)])
+    rows.append([turn.button(turn.label("my_list", n=len(turn.case.questions.chosen)), MyListTap(page=0))])
+    rows.append([turn.button(turn.label("own_question"), OwnQuestionTap())])
+    rows.append([turn.button(turn.label("menu"), MenuTap())])
     return turn.screen("questions/main", rows)
 
 
@@ -29,32 +39,26 @@ def _theme(turn: Turn, theme_id: str) -> Theme:
 
 def theme_screen(turn: Turn, theme: Theme, page_number: int) -> Screen:
     page = paginate(theme.questions, page_number)
-    numbers = [
-        turn.button(
-            turn.label("toggle", on=questions.is_chosen(turn.case, q.id), text=str(page.start + n + 1)),
-            Action.TOGGLE_BANK,
-            q.id,
-            theme.id,
-            page.number,
-            "0" if questions.is_chosen(turn.case, q.id) else "1",
-        )
-        for n, q in enumerate(page.items)
-    ]
+    numbers = []
+    for n, q in enumerate(page.items):
+        chosen = questions.is_chosen(turn.case, q.id)
+        label = turn.label("toggle", on=chosen, text=str(page.start + n + 1))
+        numbers.append(turn.button(label, ToggleBankTap(q.id, theme.id, page.number, on=not chosen)))
     rows = rows_of(numbers, 3)
-    rows.append(page_row(turn, page, Action.THEME, theme.id))
-    rows.append([turn.button(turn.label("back"), Action.QUESTIONS)])
+    rows.append(page_row(turn, page, lambda n: ThemeTap(theme.id, n)))
+    rows.append([turn.button(turn.label("back"), QuestionsTap())])
     return turn.screen("questions/theme", rows, theme=theme, page=page, is_chosen=questions.is_chosen)
 
 
-def show_theme(turn: Turn, button: Button) -> Screen:
-    return theme_screen(turn, _theme(turn, button.arg(0)), button.page(1))
+def show_theme(turn: Turn, tap: ThemeTap) -> Screen:
+    return theme_screen(turn, _theme(turn, tap.theme), tap.page)
 
 
-def on_toggle_bank(turn: Turn, button: Button) -> Screen:
-    theme = _theme(turn, button.arg(1))
+def on_toggle_bank(turn: Turn, tap: ToggleBankTap) -> Screen:
+    theme = _theme(turn, tap.theme)
     bank_ids = turn.services.renderer.content.bank_ids
-    questions.toggle_bank_question(turn.case, button.arg(0), bank_ids, wanted(button, 3))
-    return theme_screen(turn, theme, button.page(2))
+    questions.toggle_bank_question(turn.case, tap.question, bank_ids, tap.on)
+    return theme_screen(turn, theme, tap.page)
 
 
 def question_text(turn: Turn, question: ChosenQuestion) -> str:
@@ -71,37 +75,32 @@ def list_screen(turn: Turn, page_number: int) -> Screen:
         [
             turn.button(
                 turn.label("top", on=q.top, n=page.start + n + 1),
-                Action.TOGGLE_TOP,
-                q.id,
-                page.number,
-                "0" if q.top else "1",
+                ToggleTopTap(q.id, page.number, on=not q.top),
             ),
-            turn.button(
-                turn.label("remove_n", n=page.start + n + 1), Action.REMOVE_QUESTION, q.id, page.number
-            ),
+            turn.button(turn.label("remove_n", n=page.start + n + 1), RemoveQuestionTap(q.id, page.number)),
         ]
         for n, q in enumerate(page.items)
     ]
-    rows.append(page_row(turn, page, Action.MY_LIST))
-    rows.append([turn.button(turn.label("own_question"), Action.OWN_QUESTION)])
-    rows.append([turn.button(turn.label("back"), Action.QUESTIONS)])
+    rows.append(page_row(turn, page, MyListTap))
+    rows.append([turn.button(turn.label("own_question"), OwnQuestionTap())])
+    rows.append([turn.button(turn.label("back"), QuestionsTap())])
     texts = [question_text(turn, q) for q in page.items]
     return turn.screen("questions/list", rows, page=page, texts=texts, max_top=questions.MAX_TOP)
 
 
-def show_list(turn: Turn, button: Button) -> Screen:
-    return list_screen(turn, button.page())
+def show_list(turn: Turn, tap: MyListTap) -> Screen:
+    return list_screen(turn, tap.page)
 
 
-def on_own_question(turn: Turn, _: Button) -> Screen:
+def on_own_question(turn: Turn, _: OwnQuestionTap) -> Screen:
     return ask(turn, PromptKind.OWN_QUESTION)
 
 
-def on_toggle_top(turn: Turn, button: Button) -> Screen:
-    questions.toggle_top(turn.case, button.arg(0), wanted(button, 2))
-    return list_screen(turn, button.page(1))
+def on_toggle_top(turn: Turn, tap: ToggleTopTap) -> Screen:
+    questions.toggle_top(turn.case, tap.question, tap.on)
+    return list_screen(turn, tap.page)
 
 
-def on_remove(turn: Turn, button: Button) -> Screen:
-    questions.remove_question(turn.case, button.arg(0))
-    return list_screen(turn, button.page(1))
+def on_remove(turn: Turn, tap: RemoveQuestionTap) -> Screen:
+    questions.remove_question(turn.case, tap.question)
+    return list_screen(turn, tap.page)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, Route
+from handlers.plumbing.dispatch import EDIT, Routes, route, table
 from handlers.records import screens as records
+from handlers.records.taps import AttachPendingTap, RecordFileTap, RecordsTap, RecordStatusTap, RecordTap
 
-ROUTES: dict[A, Route] = {
-    A.RECORDS: Route(records.show_records),
-    A.RECORD: Route(records.show_record),
-    A.RECORD_STATUS: Route(records.on_record_status, access=EDIT),
-    A.RECORD_FILE: Route(records.on_record_file, access=EDIT),
-    A.ATTACH_PENDING: Route(records.on_attach_pending, access=EDIT, keeps_prompt=True),
-}
+ROUTES: Routes = table(
+    route(RecordsTap, records.show_records),
+    route(RecordTap, records.show_record),
+    route(RecordStatusTap, records.on_record_status, access=EDIT),
+    route(RecordFileTap, records.on_record_file, access=EDIT),
+    route(AttachPendingTap, records.on_attach_pending, access=EDIT, keeps_prompt=True),
+)

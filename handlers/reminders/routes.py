@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import OWN, Route
+from handlers.plumbing.dispatch import OWN, Routes, route, table
 from handlers.reminders import screens as reminder_views
+from handlers.reminders.taps import ReminderOkTap, SnoozeTap
 
-ROUTES: dict[A, Route] = {
-    A.REMINDER_OK: Route(reminder_views.on_ok, keeps_prompt=True),
-    A.SNOOZE: Route(reminder_views.on_snooze, keeps_prompt=True, access=OWN),
-}
+ROUTES: Routes = table(
+    route(ReminderOkTap, reminder_views.on_ok, keeps_prompt=True),
+    route(SnoozeTap, reminder_views.on_snooze, keeps_prompt=True, access=OWN),
+)

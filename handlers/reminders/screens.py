@@ -7,10 +7,13 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton
 
-from handlers.plumbing.callbacks import Action, Button
+from handlers.insurance.taps import InsuranceTap
 from handlers.plumbing.turn import Screen, Services, Turn
+from handlers.questions.taps import MyListTap
+from handlers.records.taps import RecordsTap, RecordStatusTap, RecordTap
+from handlers.reminders.taps import ReminderOkTap, SnoozeTap
+from handlers.visit.taps import VisitNoteTap
 from journey import appointments, records
-from journey.errors import Gone
 from journey.models import Case, RecordKind, RecordStatus, Reminder, ReminderKind
 from journey.reminders import snooze
 from service.sending import Outgoing
@@ -20,31 +23,23 @@ R = ReminderKind
 
 def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
     visit = next((a for a in turn.case.appointments if a.id == reminder.appointment_id), None)
-    ok = turn.button(turn.label("got_it"), Action.REMINDER_OK)
+    ok = turn.button(turn.label("got_it"), ReminderOkTap())
     later = turn.button(
-        turn.label("later"),
-        Action.SNOOZE,
-        reminder.kind.value,
-        reminder.target or reminder.appointment_id or "none",
+        turn.label("later"), SnoozeTap(reminder.kind, reminder.target or reminder.appointment_id or "none")
     )
     rows: list[list[InlineKeyboardButton]] = []
     if reminder.kind in (R.WEEK_BEFORE, R.DAY_BEFORE) and records.missing_items(turn.case):
-        rows.append([turn.button(turn.label("open_records"), Action.RECORDS, 0)])
+        rows.append([turn.button(turn.label("open_records"), RecordsTap(page=0))])
     if reminder.kind in (R.TWO_DAYS_BEFORE, R.DAY_BEFORE):
-        rows.append([turn.button(turn.label("open_questions"), Action.MY_LIST, 0)])
+        rows.append([turn.button(turn.label("open_questions"), MyListTap(page=0))])
     if reminder.kind is R.INSURANCE_CHECK:
-        rows.append([turn.button(turn.label("open_insurance"), Action.INSURANCE)])
+        rows.append([turn.button(turn.label("open_insurance"), InsuranceTap())])
     if reminder.kind is R.AFTER and visit is not None:
-        rows.append([turn.button(turn.label("write_note"), Action.VISIT_NOTE, visit.id)])
-    if reminder.kind is R.RECORD_FOLLOW_UP and reminder.target:
-        rows.append(
-            [
-                turn.button(
-                    turn.label("it_came"), Action.RECORD_STATUS, reminder.target, RecordStatus.RECEIVED.value
-                )
-            ]
-        )
-        rows.append([turn.button(turn.label("open_record"), Action.RECORD, reminder.target)])
+        rows.append([turn.button(turn.label("write_note"), VisitNoteTap(visit.id))])
+    if reminder.kind is R.RECORD_FOLLOW_UP and reminder.target in set(RecordKind):
+        kind = RecordKind(reminder.target)
+        rows.append([turn.button(turn.label("it_came"), RecordStatusTap(kind, RecordStatus.RECEIVED))])
+        rows.append([turn.button(turn.label("open_record"), RecordTap(kind))])
     # "Later" is personal: a group's copy (user_id is the group's chat id, negative) gets only "Got it".
     personal = reminder.user_id > 0 and reminder.kind is not R.HOURS_BEFORE
     rows.append([ok, later] if personal else [ok])
@@ -57,18 +52,14 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
     )
 
 
-def on_ok(turn: Turn, _: Button) -> Screen:
+def on_ok(turn: Turn, _: ReminderOkTap) -> Screen:
     """ "Got it": the reminder stays in the chat without its buttons."""
     return Screen(turn.render("reminders/noted"))
 
 
-def on_snooze(turn: Turn, button: Button) -> Screen:
+def on_snooze(turn: Turn, tap: SnoozeTap) -> Screen:
     """ "Later": the same reminder again in three hours (outside quiet hours, as planned ones are)."""
-    try:
-        kind = R(button.arg(0))
-    except ValueError:
-        raise Gone() from None
-    snooze(turn.case, turn.user_id, kind, button.arg(1), turn.now, turn.new_id)
+    snooze(turn.case, turn.user_id, tap.kind, tap.about, turn.now, turn.new_id)
     return Screen(turn.render("reminders/snoozed"))
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import OWN, Route
+from handlers.plumbing.dispatch import OWN, Routes, route, table
 from handlers.settings import screens as settings_screen
+from handlers.settings.taps import NotifyTap, QuietTap, SettingsTap, ToggleReminderTap, ZonesTap
 
-ROUTES: dict[A, Route] = {
-    A.SETTINGS: Route(settings_screen.show_settings),
-    A.ZONES: Route(settings_screen.on_zones, access=OWN),
-    A.QUIET: Route(settings_screen.on_quiet, access=OWN),
-    A.TOGGLE_REMINDER: Route(settings_screen.on_toggle_reminder, access=OWN),
-    A.NOTIFY: Route(settings_screen.on_notify, access=OWN),
-}
+ROUTES: Routes = table(
+    route(SettingsTap, settings_screen.show_settings),
+    route(ZonesTap, settings_screen.on_zones, access=OWN),
+    route(QuietTap, settings_screen.on_quiet, access=OWN),
+    route(ToggleReminderTap, settings_screen.on_toggle_reminder, access=OWN),
+    route(NotifyTap, settings_screen.on_notify, access=OWN),
+)

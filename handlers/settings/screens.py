@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action, Button
-from handlers.plumbing.turn import Screen, Turn, choices, parse, wanted
+from handlers.menu.taps import MenuTap
+from handlers.plumbing.turn import Screen, Turn, choices, toggles
 from handlers.prompts.asking import ask
+from handlers.settings.taps import NotifyTap, QuietTap, SettingsTap, ToggleReminderTap, ZonesTap
 from journey import prompts, settings, sharing
 from journey.access import require_member
 from journey.models import Notify, PromptKind, ReminderKind
@@ -13,15 +14,15 @@ from journey.settings import Quiet
 SETTINGS = prompts.OWN_SETTINGS  # the zone question about the member alone
 
 
-def show_settings(turn: Turn, _: Button | None = None) -> Screen:
+def show_settings(turn: Turn, _: SettingsTap | None = None) -> Screen:
     mine = require_member(turn.case, turn.user_id).settings
-    rows = [[turn.button(turn.label("zone"), Action.ZONES, SETTINGS)]]
+    rows = [[turn.button(turn.label("zone"), ZonesTap(SETTINGS))]]
     rows += choices(
         turn,
         Notify,
         lambda n: n is mine.notify,
         lambda n: turn.label(f"notify_{n.value}"),
-        Action.NOTIFY,
+        NotifyTap,
         per_row=3,
     )
     rows += choices(
@@ -29,36 +30,35 @@ def show_settings(turn: Turn, _: Button | None = None) -> Screen:
         Quiet,
         lambda q: (q.start, q.end) == (mine.quiet_start, mine.quiet_end),
         lambda q: turn.label("quiet", start=q.start, end=q.end),
-        Action.QUIET,
+        QuietTap,
         per_row=2,
     )
-    rows += choices(
+    rows += toggles(
         turn,
         ReminderKind,
         lambda k: k not in mine.reminders_off,
         lambda k: turn.label(f"reminder_{k.value}"),
-        Action.TOGGLE_REMINDER,
+        ToggleReminderTap,
         per_row=2,
-        toggle=True,
     )
-    rows.append([turn.button(turn.label("menu"), Action.MENU)])
+    rows.append([turn.button(turn.label("menu"), MenuTap())])
     return turn.screen("settings", rows, mine=mine)
 
 
-def on_zones(turn: Turn, button: Button) -> Screen:
-    return ask(turn, PromptKind.ZONE, button.arg(0))
+def on_zones(turn: Turn, tap: ZonesTap) -> Screen:
+    return ask(turn, PromptKind.ZONE, tap.target)
 
 
-def on_quiet(turn: Turn, button: Button) -> Screen:
-    settings.set_quiet(turn.case, turn.user_id, parse(Quiet, button.arg(0)))
+def on_quiet(turn: Turn, tap: QuietTap) -> Screen:
+    settings.set_quiet(turn.case, turn.user_id, tap.quiet)
     return show_settings(turn)
 
 
-def on_toggle_reminder(turn: Turn, button: Button) -> Screen:
-    settings.toggle_reminder(turn.case, turn.user_id, parse(ReminderKind, button.arg(0)), wanted(button, 1))
+def on_toggle_reminder(turn: Turn, tap: ToggleReminderTap) -> Screen:
+    settings.toggle_reminder(turn.case, turn.user_id, tap.kind, tap.on)
     return show_settings(turn)
 
 
-def on_notify(turn: Turn, button: Button) -> Screen:
-    sharing.set_notify(turn.case, turn.user_id, parse(Notify, button.arg(0)))
+def on_notify(turn: Turn, tap: NotifyTap) -> Screen:
+    sharing.set_notify(turn.case, turn.user_id, tap.notify)
     return show_settings(turn)

@@ -13,9 +13,9 @@ import secrets
 
 from markupsafe import Markup
 
-from handlers.plumbing.callbacks import Action
 from handlers.plumbing.turn import OutgoingFile, Screen, Services, Turn
 from handlers.sharing.screens import plan_name
+from handlers.sharing.taps import UseCaseTap
 from handlers.visit.screens import calendar_file
 from journey import activity
 from journey.access import find_member
@@ -68,7 +68,7 @@ def _render(s: Services, news: News, delivery: activity.Delivery) -> Outgoing:
         doctor=lambda cid: _doctor(news.after, cid),
         visit=lambda aid: _visit(turn, aid),
     )
-    button = turn.button(turn.label("open_plan"), Action.USE_CASE)
+    button = turn.button(turn.label("open_plan"), UseCaseTap())
     return Screen(text, ((button,),), _calendar_files(turn, delivery)).outgoing(delivery.chat_id)
 
 

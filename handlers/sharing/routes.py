@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import OWN, SELF, Route
+from handlers.plumbing.dispatch import OWN, SELF, Routes, route, table
 from handlers.sharing import screens as sharing_views
+from handlers.sharing.taps import (
+    CasesTap,
+    DeclineTap,
+    DeletePlanTap,
+    DeletePlanYesTap,
+    EditorsInviteTap,
+    HandOverTap,
+    HandOverYesTap,
+    JoinTap,
+    LeaveTap,
+    LeaveYesTap,
+    MembersTap,
+    MemberTap,
+    NewCaseTap,
+    NewInviteTap,
+    RemoveMemberTap,
+    RemoveMemberYesTap,
+    RevokeInviteTap,
+    SetRoleTap,
+    ShareTap,
+    UseCaseTap,
+)
 
-ROUTES: dict[A, Route] = {
-    A.SHARE: Route(sharing_views.show_share),
-    A.NEW_INVITE: Route(sharing_views.on_new_invite, access=OWN),
-    A.REVOKE_INVITE: Route(sharing_views.on_revoke_invite, access=OWN),
-    A.EDITORS_INVITE: Route(sharing_views.on_editors_invite, access=OWN),
-    A.MEMBERS: Route(sharing_views.show_members),
-    A.MEMBER: Route(sharing_views.show_member),
-    A.SET_ROLE: Route(sharing_views.on_set_role, access=OWN),
-    A.REMOVE_MEMBER: Route(sharing_views.on_remove_member, access=OWN),
-    A.REMOVE_MEMBER_YES: Route(sharing_views.on_remove_member_yes, access=OWN),
-    A.HAND_OVER: Route(sharing_views.on_hand_over, access=OWN),
-    A.HAND_OVER_YES: Route(sharing_views.on_hand_over_yes, access=OWN),
-    A.LEAVE: Route(sharing_views.show_leave),
-    A.LEAVE_YES: Route(sharing_views.on_leave_yes, access=OWN),
-    A.DELETE_PLAN: Route(sharing_views.show_delete),
-    A.DELETE_PLAN_YES: Route(sharing_views.on_delete_yes, access=SELF),
-    A.JOIN: Route(sharing_views.on_join, access=SELF),
-    A.DECLINE: Route(sharing_views.on_decline, keeps_prompt=True, access=SELF),
-    A.CASES: Route(sharing_views.show_cases),
-    A.USE_CASE: Route(sharing_views.on_use_case),
-    A.NEW_CASE: Route(sharing_views.on_new_case, access=SELF),
-}
+ROUTES: Routes = table(
+    route(ShareTap, sharing_views.show_share),
+    route(NewInviteTap, sharing_views.on_new_invite, access=OWN),
+    route(RevokeInviteTap, sharing_views.on_revoke_invite, access=OWN),
+    route(EditorsInviteTap, sharing_views.on_editors_invite, access=OWN),
+    route(MembersTap, sharing_views.show_members),
+    route(MemberTap, sharing_views.show_member),
+    route(SetRoleTap, sharing_views.on_set_role, access=OWN),
+    route(RemoveMemberTap, sharing_views.on_remove_member, access=OWN),
+    route(RemoveMemberYesTap, sharing_views.on_remove_member_yes, access=OWN),
+    route(HandOverTap, sharing_views.on_hand_over, access=OWN),
+    route(HandOverYesTap, sharing_views.on_hand_over_yes, access=OWN),
+    route(LeaveTap, sharing_views.show_leave),
+    route(LeaveYesTap, sharing_views.on_leave_yes, access=OWN),
+    route(DeletePlanTap, sharing_views.show_delete),
+    route(DeletePlanYesTap, sharing_views.on_delete_yes, access=SELF),
+    route(JoinTap, sharing_views.on_join, access=SELF),
+    route(DeclineTap, sharing_views.on_decline, keeps_prompt=True, access=SELF),
+    route(CasesTap, sharing_views.show_cases),
+    route(UseCaseTap, sharing_views.on_use_case),
+    route(NewCaseTap, sharing_views.on_new_case, access=SELF),
+)

@@ -5,9 +5,32 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from handlers.menu import screens as menu
-from handlers.plumbing.callbacks import Action, Button, InvalidButton, encode
-from handlers.plumbing.turn import Screen, Turn, parse
+from handlers.menu.taps import MenuTap
+from handlers.plumbing.callbacks import Tap
+from handlers.plumbing.turn import Screen, Turn, button_for
 from handlers.prompts.asking import show_prompt
+from handlers.sharing.taps import (
+    CasesTap,
+    DeclineTap,
+    DeletePlanTap,
+    DeletePlanYesTap,
+    EditorsInviteTap,
+    HandOverTap,
+    HandOverYesTap,
+    JoinTap,
+    LeaveTap,
+    LeaveYesTap,
+    MembersTap,
+    MemberTap,
+    NewCaseTap,
+    NewInviteTap,
+    RemoveMemberTap,
+    RemoveMemberYesTap,
+    RevokeInviteTap,
+    SetRoleTap,
+    ShareTap,
+    UseCaseTap,
+)
 from journey import cases, prompts, sharing
 from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
@@ -15,8 +38,6 @@ from journey.errors import Gone, InviteUnknown
 from journey.ids import new_case_id
 from journey.models import Case, Member, PromptKind, Role
 from service.work import News
-
-A = Action
 
 
 def plan_name(turn: Turn, case: Case | None = None) -> str:
@@ -34,42 +55,41 @@ def _names(case: Case) -> dict[int, str | None]:
 # --- /share -------------------------------------------------------------------------------------------
 
 
-def show_share(turn: Turn, _: Button | None = None) -> Screen:
+def show_share(turn: Turn, _: ShareTap | None = None) -> Screen:
     require_member(turn.case, turn.user_id)
     if not sharing.may_invite(turn.case, turn.user_id):
         return Screen(turn.render("errors/owner_only"), ((_members_button(turn), _menu(turn)),))
     invites = sharing.open_invites(turn.case, turn.now)
     rows: list[list[InlineKeyboardButton]] = [
         [
-            turn.button(turn.label("invite_editor"), A.NEW_INVITE, Role.EDITOR.value),
-            turn.button(turn.label("invite_viewer"), A.NEW_INVITE, Role.VIEWER.value),
+            turn.button(turn.label("invite_editor"), NewInviteTap(Role.EDITOR)),
+            turn.button(turn.label("invite_viewer"), NewInviteTap(Role.VIEWER)),
         ]
     ]
     rows += [
-        [turn.button(turn.label("revoke_invite", n=n), A.REVOKE_INVITE, i.id)]
+        [turn.button(turn.label("revoke_invite", n=n), RevokeInviteTap(i.id))]
         for n, i in enumerate(invites, 1)
     ]
     rows.append([_members_button(turn), _menu(turn)])
     return turn.screen("sharing/share", rows, invites=invites, names=_names(turn.case))
 
 
-def on_new_invite(turn: Turn, button: Button) -> Screen:
-    role = parse(Role, button.arg(0))
-    made = sharing.create_invite(turn.case, turn.user_id, role, turn.now, turn.new_id)
+def on_new_invite(turn: Turn, tap: NewInviteTap) -> Screen:
+    made = sharing.create_invite(turn.case, turn.user_id, tap.role, turn.now, turn.new_id)
     link = f"https://t.me/{turn.services.bot_username()}?start={made.token}"
     rows = [
-        [turn.button(turn.label("revoke_this"), A.REVOKE_INVITE, made.invite.id)],
-        [turn.button(turn.label("invite_another"), A.SHARE), _menu(turn)],
+        [turn.button(turn.label("revoke_this"), RevokeInviteTap(made.invite.id))],
+        [turn.button(turn.label("invite_another"), ShareTap()), _menu(turn)],
     ]
     return turn.screen("sharing/invite", rows, invite=made.invite, link=link)
 
 
-def on_revoke_invite(turn: Turn, button: Button) -> Screen:
-    sharing.revoke_invite(turn.case, turn.user_id, button.arg(0))
+def on_revoke_invite(turn: Turn, tap: RevokeInviteTap) -> Screen:
+    sharing.revoke_invite(turn.case, turn.user_id, tap.invite)
     return show_share(turn).with_head(turn.render("invite_revoked_done"))
 
 
-def on_editors_invite(turn: Turn, _: Button) -> Screen:
+def on_editors_invite(turn: Turn, _: EditorsInviteTap) -> Screen:
     sharing.toggle_editors_can_invite(turn.case, turn.user_id)
     return show_members(turn)
 
@@ -77,7 +97,7 @@ def on_editors_invite(turn: Turn, _: Button) -> Screen:
 # --- /members -----------------------------------------------------------------------------------------
 
 
-def show_members(turn: Turn, _: Button | None = None) -> Screen:
+def show_members(turn: Turn, _: MembersTap | None = None) -> Screen:
     me = require_member(turn.case, turn.user_id)
     is_owner = me.role is Role.OWNER
     rows: list[list[InlineKeyboardButton]] = []
@@ -85,13 +105,13 @@ def show_members(turn: Turn, _: Button | None = None) -> Screen:
         for m in turn.case.members:
             if m.user_id != turn.user_id:
                 role = turn.render(f"sharing/role_{m.role.value}").lower()
-                rows.append([turn.button(turn.label("member", name=m.name, role=role), A.MEMBER, m.user_id)])
+                rows.append([turn.button(turn.label("member", name=m.name, role=role), MemberTap(m.user_id))])
         rows.append(
-            [turn.button(turn.label("editors_invite", on=turn.case.editors_can_invite), A.EDITORS_INVITE)]
+            [turn.button(turn.label("editors_invite", on=turn.case.editors_can_invite), EditorsInviteTap())]
         )
     if sharing.may_invite(turn.case, turn.user_id):
-        rows.append([turn.button(turn.label("invite_someone"), A.SHARE)])
-    rows.append([turn.button(turn.label("leave"), A.LEAVE), _menu(turn)])
+        rows.append([turn.button(turn.label("invite_someone"), ShareTap())])
+    rows.append([turn.button(turn.label("leave"), LeaveTap()), _menu(turn)])
     return turn.screen(
         "sharing/members",
         rows,
@@ -103,92 +123,89 @@ def show_members(turn: Turn, _: Button | None = None) -> Screen:
     )
 
 
-def _member_arg(button: Button) -> int:
-    value = button.arg(0)
-    if not value.isdigit():
-        raise InvalidButton()
-    return int(value)
-
-
-def _member(turn: Turn, button: Button) -> Member:
-    member = find_member(turn.case, _member_arg(button))
+def _member(turn: Turn, user_id: int) -> Member:
+    member = find_member(turn.case, user_id)
     if member is None:
         raise Gone()
     return member
 
 
-def show_member(turn: Turn, button: Button) -> Screen:
-    member = _member(turn, button)
+def show_member(turn: Turn, tap: MemberTap) -> Screen:
+    return member_screen(turn, tap.user)
+
+
+def member_screen(turn: Turn, user_id: int) -> Screen:
+    member = _member(turn, user_id)
     user_id = member.user_id
     mine = require_member(turn.case, turn.user_id)
     rows: list[list[InlineKeyboardButton]] = []
     if mine.role is Role.OWNER and user_id != turn.user_id:
         other_role = Role.VIEWER if member.role is Role.EDITOR else Role.EDITOR
-        rows.append(
-            [turn.button(turn.label(f"make_{other_role.value}"), A.SET_ROLE, user_id, other_role.value)]
-        )
-        rows.append([turn.button(turn.label("make_owner"), A.HAND_OVER, user_id)])
-        rows.append([turn.button(turn.label("remove_member"), A.REMOVE_MEMBER, user_id)])
-    rows.append([turn.button(turn.label("back"), A.MEMBERS), _menu(turn)])
+        rows.append([turn.button(turn.label(f"make_{other_role.value}"), SetRoleTap(user_id, other_role))])
+        rows.append([turn.button(turn.label("make_owner"), HandOverTap(user_id))])
+        rows.append([turn.button(turn.label("remove_member"), RemoveMemberTap(user_id))])
+    rows.append([turn.button(turn.label("back"), MembersTap()), _menu(turn)])
     inviter = find_member(turn.case, member.invited_by) if member.invited_by else None
     return turn.screen("sharing/member", rows, m=member, inviter=inviter.name if inviter else None)
 
 
-def on_set_role(turn: Turn, button: Button) -> Screen:
-    sharing.set_role(turn.case, turn.user_id, _member_arg(button), parse(Role, button.arg(1)))
-    return show_member(turn, button)
+def on_set_role(turn: Turn, tap: SetRoleTap) -> Screen:
+    sharing.set_role(turn.case, turn.user_id, tap.user, tap.role)
+    return member_screen(turn, tap.user)
 
 
-def on_remove_member(turn: Turn, button: Button) -> Screen:
-    member = _member(turn, button)
+def on_remove_member(turn: Turn, tap: RemoveMemberTap) -> Screen:
+    member = _member(turn, tap.user)
     rows = [
         [
-            turn.button(turn.label("remove_yes"), A.REMOVE_MEMBER_YES, member.user_id),
-            turn.button(turn.label("remove_no"), A.MEMBER, member.user_id),
+            turn.button(turn.label("remove_yes"), RemoveMemberYesTap(member.user_id)),
+            turn.button(turn.label("remove_no"), MemberTap(member.user_id)),
         ]
     ]
     return turn.screen("sharing/confirm_remove", rows, m=member)
 
 
-def on_remove_member_yes(turn: Turn, button: Button) -> Screen:
-    sharing.remove_member(turn.case, turn.user_id, _member_arg(button))
+def on_remove_member_yes(turn: Turn, tap: RemoveMemberYesTap) -> Screen:
+    sharing.remove_member(turn.case, turn.user_id, tap.user)
     return show_members(turn)
 
 
-def on_hand_over(turn: Turn, button: Button) -> Screen:
-    member = _member(turn, button)
+def on_hand_over(turn: Turn, tap: HandOverTap) -> Screen:
+    member = _member(turn, tap.user)
     rows = [
         [
-            turn.button(turn.label("hand_over_yes"), A.HAND_OVER_YES, member.user_id),
-            turn.button(turn.label("back"), A.MEMBER, member.user_id),
+            turn.button(turn.label("hand_over_yes"), HandOverYesTap(member.user_id)),
+            turn.button(turn.label("back"), MemberTap(member.user_id)),
         ]
     ]
     return turn.screen("sharing/confirm_hand_over", rows, m=member)
 
 
-def on_hand_over_yes(turn: Turn, button: Button) -> Screen:
-    sharing.hand_over(turn.case, turn.user_id, _member_arg(button))
+def on_hand_over_yes(turn: Turn, tap: HandOverYesTap) -> Screen:
+    sharing.hand_over(turn.case, turn.user_id, tap.user)
     return show_members(turn)
 
 
 # --- /leave and deleting --------------------------------------------------------------------------------
 
 
-def show_leave(turn: Turn, _: Button | None = None) -> Screen:
+def show_leave(turn: Turn, _: LeaveTap | None = None) -> Screen:
     me = require_member(turn.case, turn.user_id)
     is_owner = me.role is Role.OWNER
     alone = len(turn.case.members) == 1
     if is_owner:
-        first = [turn.button(turn.label("members"), A.MEMBERS)] if not alone else []
-        rows = [first, [turn.button(turn.label("delete_plan"), A.DELETE_PLAN)], [_menu(turn)]]
+        first = [turn.button(turn.label("members"), MembersTap())] if not alone else []
+        rows = [first, [turn.button(turn.label("delete_plan"), DeletePlanTap())], [_menu(turn)]]
     else:
-        rows = [[turn.button(turn.label("leave_yes"), A.LEAVE_YES), turn.button(turn.label("keep"), A.MENU)]]
+        rows = [
+            [turn.button(turn.label("leave_yes"), LeaveYesTap()), turn.button(turn.label("keep"), MenuTap())]
+        ]
     return turn.screen(
         "sharing/leave", rows, plan=plan_name(turn), is_owner=is_owner, owner_alone=is_owner and alone
     )
 
 
-def on_leave_yes(turn: Turn, _: Button) -> Screen:
+def on_leave_yes(turn: Turn, _: LeaveYesTap) -> Screen:
     plan = plan_name(turn)
     sharing.leave(turn.case, turn.user_id)
     # Their private chat still points here: case_of_chat moves it to another plan on their next message.
@@ -196,18 +213,18 @@ def on_leave_yes(turn: Turn, _: Button) -> Screen:
     return Screen(turn.render("left", plan=plan, others=bool(others)))
 
 
-def show_delete(turn: Turn, _: Button) -> Screen:
+def show_delete(turn: Turn, _: DeletePlanTap) -> Screen:
     sharing.check_can_delete(turn.case, turn.user_id)
     rows = [
         [
-            turn.button(turn.label("delete_plan_yes"), A.DELETE_PLAN_YES),
-            turn.button(turn.label("keep"), A.MENU),
+            turn.button(turn.label("delete_plan_yes"), DeletePlanYesTap()),
+            turn.button(turn.label("keep"), MenuTap()),
         ]
     ]
     return turn.screen("sharing/delete", rows, plan=plan_name(turn))
 
 
-def on_delete_yes(turn: Turn, _: Button) -> Screen:
+def on_delete_yes(turn: Turn, _: DeletePlanYesTap) -> Screen:
     """Delete the case for everyone: files and chat links go, and the others are told once."""
     sharing.check_can_delete(turn.case, turn.user_id)
     news = News(turn.case, turn.case, [Change(ChangeKind.PLAN_DELETED)], turn.user_id, turn.chat_id)
@@ -218,7 +235,7 @@ def on_delete_yes(turn: Turn, _: Button) -> Screen:
 # --- several plans ----------------------------------------------------------------------------------
 
 
-def show_cases(turn: Turn, _: Button | None = None) -> Screen:
+def show_cases(turn: Turn, _: CasesTap | None = None) -> Screen:
     mine = turn.services.repo.cases_of_user(turn.user_id)
     plans = []
     rows: list[list[InlineKeyboardButton]] = []
@@ -228,25 +245,25 @@ def show_cases(turn: Turn, _: Button | None = None) -> Screen:
         name = plan_name(turn, case)
         active = case.id == turn.case.id
         plans.append({"name": name, "role": member.role.value, "active": active})
-        rows.append([_button_for(case, turn.label("plan", name=name, active=active), A.USE_CASE)])
-    rows.append([turn.button(turn.label("new_plan"), A.NEW_CASE)])
+        rows.append([_button_for(case, turn.label("plan", name=name, active=active), UseCaseTap())])
+    rows.append([turn.button(turn.label("new_plan"), NewCaseTap())])
     rows.append([_menu(turn)])
     return turn.screen("sharing/cases", rows, plans=plans)
 
 
-def _button_for(case: Case, label: str, action: Action) -> InlineKeyboardButton:
+def _button_for(case: Case, label: str, tap: Tap) -> InlineKeyboardButton:
     """A button about another of the user's cases (the dispatcher checks membership there too)."""
-    return InlineKeyboardButton(label, callback_data=encode(action, case.id))
+    return button_for(case.id, label, tap)
 
 
-def on_use_case(turn: Turn, _: Button) -> Screen:
+def on_use_case(turn: Turn, _: UseCaseTap) -> Screen:
     """Work on this case from now on. Only a private chat switches; a group stays on its own case."""
     if turn.chat_id == turn.user_id:
         turn.unit.link(turn.user_id, turn.case.id)
     return menu.show_menu(turn)
 
 
-def on_new_case(turn: Turn, _: Button) -> Screen:
+def on_new_case(turn: Turn, _: NewCaseTap) -> Screen:
     """Start a plan of one's own, next to the ones helped with; it becomes the active one."""
     if turn.chat_id != turn.user_id:
         raise Gone()
@@ -265,7 +282,9 @@ def join_screen(turn: Turn, secret: str) -> Screen:
     """What the invited person sees before joining: who invites them, to what, and what they may do."""
     invite = sharing.preview_invite(turn.case, secret, turn.user_id, turn.now)
     inviter = find_member(turn.case, invite.created_by)
-    rows = [[turn.button(turn.label("join"), A.JOIN, secret), turn.button(turn.label("decline"), A.DECLINE)]]
+    rows = [
+        [turn.button(turn.label("join"), JoinTap(secret)), turn.button(turn.label("decline"), DeclineTap())]
+    ]
     return turn.screen(
         "sharing/join",
         rows,
@@ -275,23 +294,23 @@ def join_screen(turn: Turn, secret: str) -> Screen:
     )
 
 
-def on_join(turn: Turn, button: Button) -> Screen:
+def on_join(turn: Turn, tap: JoinTap) -> Screen:
     if turn.chat_id != turn.user_id:
         raise InviteUnknown()  # invites are accepted in a private chat only
-    member = sharing.accept_invite(turn.case, button.arg(0), turn.user_id, turn.user_name, turn.now)
+    member = sharing.accept_invite(turn.case, tap.secret, turn.user_id, turn.user_name, turn.now)
     turn.save()
     turn.unit.link(turn.user_id, turn.case.id)
     head = turn.render("sharing/joined", name=member.name, plan=plan_name(turn))
     return menu.show_menu(turn).with_head(head)
 
 
-def on_decline(turn: Turn, _: Button) -> Screen:
+def on_decline(turn: Turn, _: DeclineTap) -> Screen:
     return Screen(turn.render("declined"))
 
 
 def _menu(turn: Turn) -> InlineKeyboardButton:
-    return turn.button(turn.label("menu"), A.MENU)
+    return turn.button(turn.label("menu"), MenuTap())
 
 
 def _members_button(turn: Turn) -> InlineKeyboardButton:
-    return turn.button(turn.label("members"), A.MEMBERS)
+    return turn.button(turn.label("members"), MembersTap())

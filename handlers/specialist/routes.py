@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.callbacks import Action as A
-from handlers.plumbing.dispatch import EDIT, Route
+from handlers.plumbing.dispatch import EDIT, Routes, route, table
 from handlers.specialist import screens as specialist
+from handlers.specialist.taps import (
+    AddCandidateTap,
+    CandidateStatusTap,
+    CandidateTap,
+    KindsTap,
+    RemoveCandidateTap,
+    RemoveCandidateYesTap,
+    SpecialistTap,
+    ToggleKindTap,
+    WhereTap,
+)
 
-ROUTES: dict[A, Route] = {
-    A.SPECIALIST: Route(specialist.show_specialist),
-    A.KINDS: Route(specialist.show_kinds),
-    A.TOGGLE_KIND: Route(specialist.on_toggle_kind, access=EDIT),
-    A.WHERE: Route(specialist.show_where),
-    A.ADD_CANDIDATE: Route(specialist.on_add_candidate, access=EDIT),
-    A.CANDIDATE: Route(specialist.show_candidate),
-    A.CANDIDATE_STATUS: Route(specialist.on_candidate_status, access=EDIT),
-    A.REMOVE_CANDIDATE: Route(specialist.on_remove, access=EDIT),
-    A.REMOVE_CANDIDATE_YES: Route(specialist.on_remove_yes, access=EDIT),
-}
+ROUTES: Routes = table(
+    route(SpecialistTap, specialist.show_specialist),
+    route(KindsTap, specialist.show_kinds),
+    route(ToggleKindTap, specialist.on_toggle_kind, access=EDIT),
+    route(WhereTap, specialist.show_where),
+    route(AddCandidateTap, specialist.on_add_candidate, access=EDIT),
+    route(CandidateTap, specialist.show_candidate),
+    route(CandidateStatusTap, specialist.on_candidate_status, access=EDIT),
+    route(RemoveCandidateTap, specialist.on_remove, access=EDIT),
+    route(RemoveCandidateYesTap, specialist.on_remove_yes, access=EDIT),
+)

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton
 
-from handlers.plumbing.callbacks import Action, Button, InvalidButton
+from handlers.plumbing.callbacks import InvalidButton, NoopTap
 from handlers.plumbing.turn import Screen, Turn, rows_of
+from handlers.prompts.taps import CancelTap
 from handlers.visit.screens import epoch_minutes
+from handlers.visit.taps import PickDayTap, PickHourTap, PickMonthTap, ProposeTimeTap
 from journey import prompts
 from journey.errors import JourneyError
 from journey.when import Ambiguous, NeedDate, NeedTime, NoSuchTime, at_time
@@ -26,18 +28,27 @@ def _today(turn: Turn, target: str) -> date:
     return turn.now.astimezone(ZoneInfo(zone)).date()
 
 
-def _day(value: str) -> date:
+def _day(value: int) -> date:
+    """A day from its yyyymmdd number (as the buttons carry it)."""
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
+        return date(value // 10000, value // 100 % 100, value % 100)
+    except (OverflowError, ValueError):
         raise InvalidButton() from None
+
+
+def _stamp(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _month(year: int, month: int) -> int:
+    return year * 100 + month
 
 
 def month_screen(turn: Turn, year: int, month: int, target: str) -> Screen:
     today = _today(turn, target)
 
     def noop(text: str) -> InlineKeyboardButton:
-        return turn.button(text, Action.NOOP)
+        return turn.button(text, NoopTap())
 
     rows: list[list[InlineKeyboardButton]] = [[noop(d) for d in turn.label("weekdays").split()]]
     for week in calendar.Calendar().monthdayscalendar(year, month):
@@ -46,51 +57,50 @@ def month_screen(turn: Turn, year: int, month: int, target: str) -> Screen:
             if day == 0 or date(year, month, day) < today:
                 row.append(noop("·"))  # a blank cell or a day already past
             else:
-                row.append(turn.button(str(day), Action.PICK_DAY, f"{year:04d}{month:02d}{day:02d}", target))
+                row.append(turn.button(str(day), PickDayTap(_stamp(date(year, month, day)), target)))
         rows.append(row)
     nav = []
     if (year, month) > (today.year, today.month):
         prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
-        nav.append(turn.button(turn.label("prev"), Action.PICK_MONTH, f"{prev_y:04d}{prev_m:02d}", target))
+        nav.append(turn.button(turn.label("prev"), PickMonthTap(_month(prev_y, prev_m), target)))
     if (year - today.year) * 12 + month - today.month < MONTHS_AHEAD:
         next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
-        nav.append(turn.button(turn.label("next"), Action.PICK_MONTH, f"{next_y:04d}{next_m:02d}", target))
+        nav.append(turn.button(turn.label("next"), PickMonthTap(_month(next_y, next_m), target)))
     rows.append(nav)
-    rows.append([turn.button(turn.label("cancel"), Action.CANCEL)])
+    rows.append([turn.button(turn.label("cancel"), CancelTap())])
     return turn.screen("appointment/pick_day", [r for r in rows if r], month=date(year, month, 1))
 
 
-def on_pick_month(turn: Turn, button: Button) -> Screen:
-    value = button.arg(0)
-    if not (value.isdigit() and len(value) == 6 and 1 <= int(value[4:]) <= 12):
+def on_pick_month(turn: Turn, tap: PickMonthTap) -> Screen:
+    year, month = divmod(tap.month, 100)
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
         raise InvalidButton()
-    return month_screen(turn, int(value[:4]), int(value[4:]), button.arg(1))
+    return month_screen(turn, year, month, tap.target)
 
 
-def first_month(turn: Turn, target: str) -> str:
+def first_month(turn: Turn, target: str) -> int:
     today = _today(turn, target)
-    return f"{today.year:04d}{today.month:02d}"
+    return _month(today.year, today.month)
 
 
 def hour_screen(turn: Turn, day: date, target: str) -> Screen:
-    stamp = day.strftime("%Y%m%d")
+    stamp = _stamp(day)
     hours = [
-        turn.button(turn.label("hour", at=datetime(2000, 1, 1, h)), Action.PICK_HOUR, stamp, h, target)
+        turn.button(turn.label("hour", at=datetime(2000, 1, 1, h)), PickHourTap(stamp, h, target))
         for h in HOURS
     ]
     rows = rows_of(hours, 4)
-    rows.append([turn.button(turn.label("other_day"), Action.PICK_MONTH, stamp[:6], target)])
-    rows.append([turn.button(turn.label("cancel"), Action.CANCEL)])
+    rows.append([turn.button(turn.label("other_day"), PickMonthTap(_month(day.year, day.month), target))])
+    rows.append([turn.button(turn.label("cancel"), CancelTap())])
     return turn.screen("appointment/pick_hour", rows, day=day)
 
 
-def on_pick_day(turn: Turn, button: Button) -> Screen:
-    return hour_screen(turn, _day(button.arg(0)), button.arg(1))
+def on_pick_day(turn: Turn, tap: PickDayTap) -> Screen:
+    return hour_screen(turn, _day(tap.day), tap.target)
 
 
-def on_pick_hour(turn: Turn, button: Button) -> Screen:
-    day, target = _day(button.arg(0)), button.arg(2)
-    hour = int(button.arg(1)) if button.arg(1).isdigit() else -1
+def on_pick_hour(turn: Turn, tap: PickHourTap) -> Screen:
+    day, hour, target = _day(tap.day), tap.hour, tap.target
     if hour not in HOURS:
         raise InvalidButton()
     zone = prompts.appointment_zone(turn.case, turn.user_id, target)
@@ -101,8 +111,8 @@ def on_pick_hour(turn: Turn, button: Button) -> Screen:
         except NoSuchTime:
             continue  # the clock skips this time (DST starts)
         label = turn.label("minute", at=datetime(2000, 1, 1, hour, minute))
-        buttons.append(turn.button(label, Action.PROPOSE_TIME, epoch_minutes(starts_at), target))
-    rows = [buttons, [turn.button(turn.label("back"), Action.PICK_DAY, button.arg(0), target)]]
+        buttons.append(turn.button(label, ProposeTimeTap(epoch_minutes(starts_at), target)))
+    rows = [buttons, [turn.button(turn.label("back"), PickDayTap(tap.day, target))]]
     return turn.screen("appointment/pick_minute", rows, day=day)
 
 
@@ -113,12 +123,12 @@ def two_days_screen(turn: Turn, first: date, second: date, at: time | None, targ
     for day in (first, second):
         label = turn.label("day_choice", day=day)
         if at is None:
-            rows.append([turn.button(label, Action.PICK_DAY, day.strftime("%Y%m%d"), target)])
+            rows.append([turn.button(label, PickDayTap(_stamp(day), target))])
         else:
             with suppress(NoSuchTime):
                 starts_at = at_time(day, at.hour, at.minute, zone)
-                rows.append([turn.button(label, Action.PROPOSE_TIME, epoch_minutes(starts_at), target)])
-    rows.append([turn.button(turn.label("cancel"), Action.CANCEL)])
+                rows.append([turn.button(label, ProposeTimeTap(epoch_minutes(starts_at), target))])
+    rows.append([turn.button(turn.label("cancel"), CancelTap())])
     return turn.screen("appointment/which_day", rows, first=first, second=second)
 
 

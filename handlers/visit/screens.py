@@ -6,9 +6,27 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton
 
-from handlers.plumbing.callbacks import Action, Button, InvalidButton
-from handlers.plumbing.turn import OutgoingFile, Screen, Turn, choices, parse, rows_of
+from handlers.menu.taps import MenuTap
+from handlers.plumbing.callbacks import InvalidButton
+from handlers.plumbing.turn import OutgoingFile, Screen, Turn, choices, rows_of
 from handlers.prompts.asking import ask
+from handlers.prompts.taps import CancelTap
+from handlers.settings.taps import ZonesTap
+from handlers.visit.taps import (
+    AppointmentTap,
+    CalendarFileTap,
+    CancelVisitTap,
+    CancelVisitYesTap,
+    ChangeTimeTap,
+    ConfirmTimeTap,
+    DetailTap,
+    FromCandidateTap,
+    KindsOfVisitTap,
+    NewAppointmentTap,
+    ProposeTimeTap,
+    SetVisitKindTap,
+    VisitNoteTap,
+)
 from journey import appointments, prompts, reminders, specialist
 from journey.access import require_member
 from journey.calendar import CalendarEvent, appointment_uid, build_ics
@@ -24,14 +42,15 @@ def epoch_minutes(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
-def from_epoch_minutes(value: str) -> datetime:
-    if not value.isdigit():
-        raise InvalidButton()
-    return datetime.fromtimestamp(int(value) * 60, tz=UTC)
+def from_epoch_minutes(value: int) -> datetime:
+    try:
+        return datetime.fromtimestamp(value * 60, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds: not ours
+        raise InvalidButton() from None
 
 
-def show_appointment(turn: Turn, button: Button | None = None) -> Screen:
-    return visit_screen(turn, button.arg(0) if button else NEXT)
+def show_appointment(turn: Turn, tap: AppointmentTap | None = None) -> Screen:
+    return visit_screen(turn, tap.visit if tap else NEXT)
 
 
 def visit_screen(turn: Turn, which: str) -> Screen:
@@ -46,8 +65,8 @@ def visit_screen(turn: Turn, which: str) -> Screen:
 
 def _none_screen(turn: Turn) -> Screen:
     rows = [
-        [turn.button(turn.label("add_visit"), Action.NEW_APPOINTMENT)],
-        [turn.button(turn.label("menu"), Action.MENU)],
+        [turn.button(turn.label("add_visit"), NewAppointmentTap())],
+        [turn.button(turn.label("menu"), MenuTap())],
     ]
     return turn.screen("appointment/none", rows)
 
@@ -56,26 +75,26 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
     a = appointment.id
     rows: list[list[InlineKeyboardButton]] = []
     if appointment.status is AppointmentStatus.ACTIVE:
-        details = [turn.button(turn.label(f"detail_{d}"), Action.DETAIL, a, d) for d in appointments.DETAILS]
+        details = [turn.button(turn.label(f"detail_{d}"), DetailTap(a, d)) for d in appointments.DETAILS]
         rows += [
             [
-                turn.button(turn.label("change_time"), Action.CHANGE_TIME, a),
-                turn.button(turn.label("zone"), Action.ZONES, a),
+                turn.button(turn.label("change_time"), ChangeTimeTap(a)),
+                turn.button(turn.label("zone"), ZonesTap(a)),
             ],
             *rows_of(details, 2),
             [
-                turn.button(turn.label("visit_kind"), Action.KINDS_OF_VISIT, a),
-                turn.button(turn.label("calendar_file"), Action.CALENDAR_FILE, a),
+                turn.button(turn.label("visit_kind"), KindsOfVisitTap(a)),
+                turn.button(turn.label("calendar_file"), CalendarFileTap(a)),
             ],
-            [turn.button(turn.label("cancel_visit"), Action.CANCEL_VISIT, a)],
+            [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
     others = [o for o in appointments.upcoming(turn.case, turn.now) if o.id != a]
     rows += [
-        [turn.button(turn.label("other_visit", when=o.starts_at.date()), Action.APPOINTMENT, o.id)]
+        [turn.button(turn.label("other_visit", when=o.starts_at.date()), AppointmentTap(o.id))]
         for o in others
     ]
-    rows.append([turn.button(turn.label("add_another_visit"), Action.NEW_APPOINTMENT)])
-    rows.append([turn.button(turn.label("menu"), Action.MENU)])
+    rows.append([turn.button(turn.label("add_another_visit"), NewAppointmentTap())])
+    rows.append([turn.button(turn.label("menu"), MenuTap())])
     ready = appointments.readiness(turn.case)
     return turn.screen("appointment/main", rows, a=appointment, ready=ready, now=turn.now)
 
@@ -83,17 +102,17 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
 # --- choosing the time -----------------------------------------------------------------------------------
 
 
-def on_new(turn: Turn, _: Button) -> Screen:
+def on_new(turn: Turn, _: NewAppointmentTap) -> Screen:
     return ask_time(turn, NEW_VISIT)
 
 
-def on_from_candidate(turn: Turn, button: Button) -> Screen:
-    candidate = specialist.find_candidate(turn.case, button.arg(0))
+def on_from_candidate(turn: Turn, tap: FromCandidateTap) -> Screen:
+    candidate = specialist.find_candidate(turn.case, tap.candidate)
     return ask_time(turn, VisitTarget(doctor_id=candidate.id))
 
 
-def on_change_time(turn: Turn, button: Button) -> Screen:
-    visit = appointments.find_appointment(turn.case, button.arg(0))
+def on_change_time(turn: Turn, tap: ChangeTimeTap) -> Screen:
+    visit = appointments.find_appointment(turn.case, tap.visit)
     return ask_time(turn, VisitTarget(visit_id=visit.id))
 
 
@@ -109,10 +128,10 @@ def _again(turn: Turn, target: VisitTarget) -> InlineKeyboardButton:
     """ "No, type it again": back to the time question for the same target."""
     label = turn.label("time_wrong")
     if target.visit_id is not None:
-        return turn.button(label, Action.CHANGE_TIME, target.visit_id)
+        return turn.button(label, ChangeTimeTap(target.visit_id))
     if target.doctor_id is not None:
-        return turn.button(label, Action.FROM_CANDIDATE, target.doctor_id)
-    return turn.button(label, Action.NEW_APPOINTMENT)
+        return turn.button(label, FromCandidateTap(target.doctor_id))
+    return turn.button(label, NewAppointmentTap())
 
 
 def propose(turn: Turn, starts_at: datetime, target: VisitTarget) -> Screen:
@@ -120,26 +139,26 @@ def propose(turn: Turn, starts_at: datetime, target: VisitTarget) -> Screen:
     zone = prompts.appointment_zone(turn.case, turn.user_id, target.text())
     minutes = epoch_minutes(starts_at)
     rows = [
-        [turn.button(turn.label("time_right"), Action.CONFIRM_TIME, minutes, target.text())],
+        [turn.button(turn.label("time_right"), ConfirmTimeTap(minutes, target.text()))],
         [_again(turn, target)],
-        [turn.button(turn.label("cancel"), Action.CANCEL)],
+        [turn.button(turn.label("cancel"), CancelTap())],
     ]
     return turn.screen("appointment/confirm", rows, starts_at=starts_at, zone=zone)
 
 
-def on_propose(turn: Turn, button: Button) -> Screen:
-    return propose(turn, from_epoch_minutes(button.arg(0)), VisitTarget.read(button.arg(1)))
+def on_propose(turn: Turn, tap: ProposeTimeTap) -> Screen:
+    return propose(turn, from_epoch_minutes(tap.minutes), VisitTarget.read(tap.target))
 
 
-def on_confirm(turn: Turn, button: Button) -> Screen:
+def on_confirm(turn: Turn, tap: ConfirmTimeTap) -> Screen:
     """Save the confirmed time: a new visit (maybe from a booked doctor) or a move of an existing one."""
-    starts_at = appointments.check_start(from_epoch_minutes(button.arg(0)), turn.now)
-    target = VisitTarget.read(button.arg(1))
+    starts_at = appointments.check_start(from_epoch_minutes(tap.minutes), turn.now)
+    target = VisitTarget.read(tap.target)
     zone = prompts.appointment_zone(turn.case, turn.user_id, target.text())
     if target.visit_id is None:
         # The id comes from what was confirmed: a double tap confirms the same visit, not a second one.
         appointment = appointments.add(
-            turn.case, id_from("appt", target.text(), button.arg(0)), starts_at, zone, turn.now
+            turn.case, id_from("appt", target.text(), str(tap.minutes)), starts_at, zone, turn.now
         )
         if target.doctor_id is not None:
             _copy_candidate(turn, appointment, target.doctor_id)
@@ -169,58 +188,57 @@ def _copy_candidate(turn: Turn, appointment: Appointment, candidate_id: str) -> 
 # --- details, kind, calendar file, cancel ------------------------------------------------------------------
 
 
-def on_detail(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.find_appointment(turn.case, button.arg(0))
-    if button.arg(1) not in appointments.DETAILS:
+def on_detail(turn: Turn, tap: DetailTap) -> Screen:
+    appointment = appointments.find_appointment(turn.case, tap.visit)
+    if tap.detail not in appointments.DETAILS:
         raise InvalidButton()
-    return ask(turn, PromptKind.APPOINTMENT_DETAIL, DetailTarget(appointment.id, button.arg(1)).text())
+    return ask(turn, PromptKind.APPOINTMENT_DETAIL, DetailTarget(appointment.id, tap.detail).text())
 
 
-def show_kinds(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.find_appointment(turn.case, button.arg(0))
+def show_kinds(turn: Turn, tap: KindsOfVisitTap) -> Screen:
+    appointment = appointments.find_appointment(turn.case, tap.visit)
     rows = choices(
         turn,
         AppointmentKind,
         lambda k: k is appointment.kind,
         lambda k: turn.label(f"visit_kind_{k.value}"),
-        Action.SET_VISIT_KIND,
-        appointment.id,
+        lambda k: SetVisitKindTap(appointment.id, k),
     )
-    rows.append([turn.button(turn.label("back"), Action.APPOINTMENT, appointment.id)])
+    rows.append([turn.button(turn.label("back"), AppointmentTap(appointment.id))])
     return turn.screen("appointment/kinds", rows)
 
 
-def on_set_kind(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.set_kind(turn.case, button.arg(0), parse(AppointmentKind, button.arg(1)))
+def on_set_kind(turn: Turn, tap: SetVisitKindTap) -> Screen:
+    appointment = appointments.set_kind(turn.case, tap.visit, tap.kind)
     return appointment_screen(turn, appointment)
 
 
-def on_calendar_file(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.find_appointment(turn.case, button.arg(0))
+def on_calendar_file(turn: Turn, tap: CalendarFileTap) -> Screen:
+    appointment = appointments.find_appointment(turn.case, tap.visit)
     screen = appointment_screen(turn, appointment)
     return Screen(screen.text, screen.rows, (calendar_file(turn, appointment),))
 
 
-def on_cancel_visit(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.find_appointment(turn.case, button.arg(0))
+def on_cancel_visit(turn: Turn, tap: CancelVisitTap) -> Screen:
+    appointment = appointments.find_appointment(turn.case, tap.visit)
     rows = [
         [
-            turn.button(turn.label("cancel_visit_yes"), Action.CANCEL_VISIT_YES, appointment.id),
-            turn.button(turn.label("remove_no"), Action.APPOINTMENT, appointment.id),
+            turn.button(turn.label("cancel_visit_yes"), CancelVisitYesTap(appointment.id)),
+            turn.button(turn.label("remove_no"), AppointmentTap(appointment.id)),
         ]
     ]
     return turn.screen("appointment/cancel", rows, a=appointment)
 
 
-def on_cancel_visit_yes(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.cancel(turn.case, button.arg(0))
+def on_cancel_visit_yes(turn: Turn, tap: CancelVisitYesTap) -> Screen:
+    appointment = appointments.cancel(turn.case, tap.visit)
     screen = show_appointment(turn)
     files = (calendar_file(turn, appointment),)
     return Screen(screen.text, screen.rows, files).with_head(turn.render("appointment/cancelled"))
 
 
-def on_visit_note(turn: Turn, button: Button) -> Screen:
-    appointment = appointments.find_appointment(turn.case, button.arg(0))
+def on_visit_note(turn: Turn, tap: VisitNoteTap) -> Screen:
+    appointment = appointments.find_appointment(turn.case, tap.visit)
     return ask(turn, PromptKind.VISIT_NOTE, appointment.id)
 
 

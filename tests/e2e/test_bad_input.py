@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.plumbing.callbacks import Action, encode
+from handlers.menu.taps import ProgressTap
+from handlers.plumbing.callbacks import encode
+from handlers.records.taps import RecordStatusTap
+from handlers.specialist.taps import CandidateTap
+from journey.models import RecordKind, RecordStatus
 from sandbox import Reply, SandboxServer, SandboxUser
 from tests.e2e.harness import running_bot
 
@@ -96,13 +100,13 @@ async def test_forged_stale_and_foreign_buttons_change_nothing(
 
         # Eve forges a button that would mark Alex's pathology report as arrived.
         eve_menu = (await eve.send("/menu")).messages[-1].message_id
-        forged = encode(Action.RECORD_STATUS, alex_case, "path_report", "arrived")
+        forged = encode(alex_case, RecordStatusTap(RecordKind("path_report"), RecordStatus("arrived")))
         reply = await eve.press_raw(eve_menu, forged)
         assert reply.answer is not None and "can't open this plan" in reply.answer["text"]
         # A well-formed button for an item that does not exist.
-        reply = await alex.press_raw(menu_id, encode(Action.RECORD, alex_case, "xray"))
+        reply = await alex.press_raw(menu_id, f"1:rci:{alex_case}:xray")
         assert reply.answer is not None and "out of date" in reply.answer["text"]
-        reply = await alex.press_raw(menu_id, encode(Action.CANDIDATE, alex_case, "nosuchdoc"))
+        reply = await alex.press_raw(menu_id, encode(alex_case, CandidateTap("nosuchdoc")))
         assert reply.answer is not None and "not there any more" in reply.answer["text"]
 
         reply = await alex.send("/records")
@@ -136,7 +140,7 @@ async def test_a_double_tap_is_harmless(sandbox: SandboxServer, data_dir: Path) 
         message_id = reply.messages[-1].message_id
         await alex.tap("Progress")
         # The same button again: Telegram would refuse an identical edit; the bot shrugs it off.
-        reply = await alex.press_raw(message_id, encode(Action.PROGRESS, case_id_of(reply)))
+        reply = await alex.press_raw(message_id, encode(case_id_of(reply), ProgressTap()))
         assert reply.answer is not None
         assert "went wrong" not in alex.last_text()
 

@@ -1,19 +1,21 @@
-"""The button surface: every action has exactly one route, declared by one feature."""
+"""The button surface: every tap has exactly one route, declared by one feature."""
 
 from __future__ import annotations
 
+import inspect
+import typing
 from types import ModuleType
 
 from handlers import routes
-from handlers.plumbing.callbacks import Action
+from handlers.plumbing.callbacks import registered
 from handlers.plumbing.dispatch import PLUMBING
 
 
-def test_every_action_has_one_route_from_one_feature() -> None:
+def test_every_tap_has_one_route_from_one_feature() -> None:
     tables = [PLUMBING] + [module.ROUTES for module in _features()]
-    declared = [action for table in tables for action in table]
-    assert len(declared) == len(set(declared)), "an action is routed by two features"
-    assert set(routes.ALL) == set(Action) == set(declared)
+    declared = [kind for table in tables for kind in table]
+    assert len(declared) == len(set(declared)), "a tap is routed by two features"
+    assert set(routes.ALL) == set(registered().values()) == set(declared)
 
 
 def _features() -> list[ModuleType]:
@@ -42,3 +44,11 @@ def _features() -> list[ModuleType]:
         reminders,
         sharing,
     ]
+
+
+def test_every_route_takes_the_tap_it_is_routed_by() -> None:
+    """mypy checks this through `route(...)`; this catches a table built some other way."""
+    for kind, found in routes.ALL.items():
+        second = list(inspect.signature(found.show).parameters)[1]
+        accepted = typing.get_type_hints(found.show)[second]
+        assert kind is accepted or kind in typing.get_args(accepted), (kind, found.show)

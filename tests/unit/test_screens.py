@@ -14,7 +14,7 @@ import pytest
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
 from handlers.onboarding import screens as onboarding
-from handlers.plumbing.callbacks import MAX_BYTES, Action, Button, decode
+from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts.asking import show_prompt
 from handlers.questions import screens as questions
@@ -24,6 +24,7 @@ from handlers.settings import screens as settings_screen
 from handlers.specialist import screens as specialist
 from handlers.visit import picker
 from handlers.visit import screens as appointment
+from handlers.visit.taps import CancelVisitTap, KindsOfVisitTap
 from journey import appointments, cases
 from journey import insurance as ins
 from journey import questions as qs
@@ -135,10 +136,8 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, PROMPT_TARGETS.get(k))) for k in PromptKind},
     "appointment": appointment.show_appointment,
     "appointment a1": with_args(appointment.visit_screen, "a1"),
-    "visit kinds": with_args(appointment.show_kinds, Button(Action.KINDS_OF_VISIT, "case-0001", ("a1",))),
-    "cancel visit?": with_args(
-        appointment.on_cancel_visit, Button(Action.CANCEL_VISIT, "case-0001", ("a1",))
-    ),
+    "visit kinds": with_args(appointment.show_kinds, KindsOfVisitTap("a1")),
+    "cancel visit?": with_args(appointment.on_cancel_visit, CancelVisitTap("a1")),
     "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),
     "pick day": with_args(picker.month_screen, 2026, 12, "new"),
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),

@@ -1,0 +1,31 @@
+"""The buttons under a typed-answer question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.plumbing.callbacks import Tap, tap
+from journey.models import PromptKind
+
+
+@tap("sk")
+@dataclass(frozen=True)
+class SkipTap(Tap):
+    """Skip this (optional) question."""
+
+    kind: PromptKind  # the question it was shown with
+
+
+@tap("cx")
+@dataclass(frozen=True)
+class CancelTap(Tap):
+    """Stop the question (or the time picker) and go back to the menu."""
+
+
+@tap("sZ")
+@dataclass(frozen=True)
+class SetZoneTap(Tap):
+    """A time zone picked by tap under the zone question."""
+
+    index: int  # in journey.zones.COMMON_ZONES
+    target: str  # what the zone is for (prompts.OWN_SETTINGS or a VisitTarget as text)

@@ -102,11 +102,16 @@ async def test_a_failed_edit_still_shows_the_saved_state(sandbox: SandboxServer,
         await onboard(maria, "Ann")
         await maria.send("/questions")
         await maria.tap(THEME)
+        old_screen = maria.last_message().message_id
         sandbox.fail_next("editMessageText", 502, "Bad Gateway")
         reply = await maria.tap("▫️ 1")
         # The edit failed, so the screen came as a new message, showing the question as chosen.
         assert "✅ 1" in reply.buttons
         assert "✅ 1" in maria.last_message().buttons
+        assert maria.last_message().message_id != old_screen
+        # Had she not seen it, she would tap the old screen's "▫️ 1" again: that asks for the same
+        # state (chosen), so nothing is undone.
+        await maria.tap("▫️ 1", message_id=old_screen)
         assert "✅ 1" in await chosen(maria)
 
 

@@ -51,7 +51,7 @@ test: lint browser
 screenshot: $(BIN)/activate browser
 	$(BIN)/python -m docs.screenshot
 
-# Every benchmark, full size (figures and commands in docs/benchmarks.md); about 20 minutes.
+# Every benchmark, full size (figures and commands in docs/benchmarks.md); about 15 minutes.
 bench: $(BIN)/activate
 	$(BIN)/python bench/fairness.py
 	$(BIN)/python bench/startup.py

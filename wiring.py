@@ -109,7 +109,8 @@ def build_application(
 
 def rate_limiter() -> AIORateLimiter:
     """Telegram's limits, set on purpose (PTB's defaults retry nothing and ignore private chats):
-    30 messages a second overall, 20 a minute per group, about one a second per private chat, and a 429
+    27 messages a second overall (Telegram allows about 30), 20 a minute per group, about one a second per
+    private chat, and a 429
     retried up to 5 times after the wait Telegram asks for. What still fails, the courier retries."""
     return ChatAwareRateLimiter()
 

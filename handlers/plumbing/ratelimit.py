@@ -21,12 +21,20 @@ PRIVATE_PERIOD = (
     4.0  # ...per this many seconds: a little under Telegram's one a second, so jitter stays clear
 )
 MAX_LIMITERS = 1024
+# Messages a second across all chats: a little under Telegram's ~30, as the per-chat pace is. With many
+# chats answered at once the bot runs at this ceiling, and at exactly 30 jitter earned 429s that locked
+# everyone out (docs/benchmarks.md, fairness with --telegram-limits).
+OVERALL_RATE = 27
 
 
 class ChatAwareRateLimiter(AIORateLimiter):
     def __init__(self, *, private_burst: int = PRIVATE_BURST, private_period: float = PRIVATE_PERIOD) -> None:
         super().__init__(
-            overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
+            overall_max_rate=OVERALL_RATE,
+            overall_time_period=1,
+            group_max_rate=20,
+            group_time_period=60,
+            max_retries=5,
         )
         self._private_burst = private_burst
         self._private_period = private_period

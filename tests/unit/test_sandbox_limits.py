@@ -173,7 +173,7 @@ async def test_edits_count_other_calls_do_not(
 
 @pytest.mark.filterwarnings("ignore:.*retry_after.*")  # PTB's own str(RetryAfter) warns in 22.x
 async def test_the_projects_rate_limiter_gets_every_message_through_once() -> None:
-    """Scaled down (20 a second overall) so the bot's limiter, set for 30, is refused and must retry."""
+    """Scaled down (20 a second overall) so the bot's limiter, set for 27, is refused and must retry."""
     async with SandboxServer(limits=RateLimits(overall_per_second=20)) as server:
         chats = open_chats(server, 60)
         request = HTTPXRequest(connection_pool_size=64)

@@ -208,7 +208,7 @@ def show_leave(turn: Turn, _: LeaveTap | None = None) -> Screen:
 def on_leave_yes(turn: Turn, _: LeaveYesTap) -> Screen:
     plan = plan_name(turn)
     sharing.leave(turn.case, turn.user_id)
-    # Their private chat still points here: case_of_chat moves it to another plan on their next message.
+    # Their private chat still points here: service.work.locate moves it to another plan on their next message.
     others = [c for c in turn.services.repo.cases_of_user(turn.user_id) if c.id != turn.case.id]
     return Screen(turn.render("left", plan=plan, others=bool(others)))
 

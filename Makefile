@@ -57,6 +57,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/reminders_burst.py
 	$(BIN)/python bench/storage_save.py
+	$(BIN)/python bench/throughput.py
 
 # The same, small: under 2 minutes on a 2-core machine.
 bench-quick: $(BIN)/activate
@@ -64,6 +65,7 @@ bench-quick: $(BIN)/activate
 	$(BIN)/python bench/startup.py --quick
 	$(BIN)/python bench/reminders_burst.py --quick
 	$(BIN)/python bench/storage_save.py --quick
+	$(BIN)/python bench/throughput.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

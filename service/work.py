@@ -14,12 +14,12 @@ nothing that a later read cannot put right.
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from journey import activity, cases, outbox, reminders, sharing
@@ -61,11 +61,6 @@ class Work:
     unlinks: set[int] = field(default_factory=set)
     deleted: bool = False
     farewells: list[News] = field(default_factory=list)  # news about a plan that is gone
-    before: Case | None = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # Kept to tell the others what a person changed; the bot's own bookkeeping needs no copy.
-        self.before = copy.deepcopy(self.case) if self.actor is not None else None
 
     @property
     def person(self) -> int:
@@ -141,11 +136,18 @@ class Plans:
     async def run_in_chat(
         self, chat_id: int, user_id: int, decide: Decide[T], *, actor_name: str | None = None, update_id: int
     ) -> T:
-        """The same, for the plan this chat works on (see `locate`)."""
+        """The same, for the plan this chat works on (see `locate`).
+
+        The chat's link is tried first, checked on the plan loaded under its lock (one load); only when it
+        no longer holds does `locate` look further (the person left that plan, the group was unlinked)."""
+        run = partial(self.run, actor=user_id, actor_name=actor_name, chat_id=chat_id, update_id=update_id)
+        linked = await asyncio.to_thread(self.repo.linked_case_id, chat_id)
+        if linked is not None:
+            held, result = await run(linked, partial(_if_it_holds, chat_id, user_id, decide))
+            if held:
+                return result  # type: ignore[return-value]
         case_id = await asyncio.to_thread(locate, self.repo, chat_id, user_id)
-        return await self.run(
-            case_id, decide, actor=user_id, actor_name=actor_name, chat_id=chat_id, update_id=update_id
-        )
+        return await run(case_id, decide)
 
     def committed(self, update_id: int) -> bool:
         """True if handling this update saved a change (the error handler must not say "nothing changed")."""
@@ -185,7 +187,10 @@ class Plans:
         if case is not None and work.deleted:
             self.repo.delete_case(case.id)
         elif case is not None and work.changed:
-            self._prepare(case, work, work.before)
+            # The plan as stored, to tell the others what a person changed: read again only when something
+            # changed (most updates only look), and safe to, as nothing else writes it while we hold its lock.
+            before = self.repo.load_case(case.id) if work.actor is not None else None
+            self._prepare(case, work, before)
             self.repo.save_case(case)
         for chat_id in work.unlinks:
             self.repo.unlink_chat(chat_id)
@@ -215,6 +220,19 @@ class Plans:
             self.on_farewell(self.compose(news))
 
 
+def _if_it_holds(chat_id: int, user_id: int, decide: Decide[T], work: Work) -> tuple[bool, T | None]:
+    """Decide only if the chat's link still leads to this plan (`locate`'s rules, on the loaded plan)."""
+    if work.case is None or not _belongs(work.case, chat_id, user_id):
+        return False, None
+    return True, decide(work)
+
+
+def _belongs(case: Case, chat_id: int, user_id: int) -> bool:
+    if chat_id != user_id:
+        return any(g.chat_id == chat_id for g in case.groups)
+    return find_member(case, user_id) is not None
+
+
 def locate(repo: CaseRepository, chat_id: int, user_id: int) -> str | None:
     """The plan this chat works on.
 
@@ -223,12 +241,10 @@ def locate(repo: CaseRepository, chat_id: int, user_id: int) -> str | None:
     their latest other plan becomes the active one.
     """
     case = repo.case_for_chat(chat_id)
-    if chat_id != user_id:
-        if case is not None and any(g.chat_id == chat_id for g in case.groups):
-            return case.id
-        return None
-    if case is not None and find_member(case, user_id) is not None:
+    if case is not None and _belongs(case, chat_id, user_id):
         return case.id
+    if chat_id != user_id:
+        return None
     others = repo.cases_of_user(user_id)
     if not others:
         if case is not None:

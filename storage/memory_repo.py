@@ -98,6 +98,11 @@ class InMemoryCaseRepository:
                 del self._chats[chat_id]  # dangling, as the file store forgets it
             return case
 
+    def linked_case_id(self, chat_id: int) -> str | None:
+        with self._mutex:
+            self._check_open()
+            return self._chats.get(check_chat_id(chat_id))
+
     def cases_of_user(self, user_id: int) -> list[Case]:
         with self._mutex:
             self._check_open()

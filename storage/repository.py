@@ -48,6 +48,10 @@ class CaseRepository(Protocol):
         """The case linked to this chat, or None."""
         ...
 
+    def linked_case_id(self, chat_id: int) -> str | None:
+        """The id the chat's link names, without loading the case (a hint: the case may be gone)."""
+        ...
+
     def cases_of_user(self, user_id: int) -> list[Case]:
         """Every case this user is a member of, oldest first (for choosing the active one)."""
         ...

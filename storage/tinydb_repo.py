@@ -194,6 +194,11 @@ class TinyDBCaseRepository:
                 self._remove_chat_file(chat_id)
             return case
 
+    def linked_case_id(self, chat_id: int) -> str | None:
+        with self._mutex:
+            self._check_open()
+            return self._read_chat(chat_id)
+
     def cases_of_user(self, user_id: int) -> list[Case]:
         with self._mutex:
             self._check_open()

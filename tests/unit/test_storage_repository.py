@@ -100,8 +100,10 @@ def test_link_and_case_for_chat(repo: CaseRepository, chat_id: int) -> None:
     case = full_case()
     repo.save_case(case)
     assert repo.case_for_chat(chat_id) is None
+    assert repo.linked_case_id(chat_id) is None
     repo.link_chat(chat_id, case.id)
     assert repo.case_for_chat(chat_id) == case
+    assert repo.linked_case_id(chat_id) == case.id  # the link alone, without loading the case
     assert repo.case_for_chat(-chat_id if chat_id else 1) is None
 
 

@@ -137,3 +137,32 @@ def test_locate_falls_back_to_the_latest_plan_the_person_is_in() -> None:
     repo.link_chat(VIEWER, "case-0001")
     assert locate(repo, VIEWER, VIEWER) == "case-0001"
     assert locate(repo, 4040, 4040) is None  # a stranger has no plan
+
+
+class LoadCountingRepo(InMemoryCaseRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+
+    def load_case(self, case_id: str) -> Case | None:
+        self.loads += 1
+        return super().load_case(case_id)
+
+
+async def test_a_chat_whose_link_holds_costs_one_load_and_a_stale_link_is_followed_past() -> None:
+    repo = LoadCountingRepo()
+    plans = Plans(repo, lambda: NOW)
+    repo.save_case(new_case("case-0001"))
+    repo.save_case(new_case("case-0002"))
+    repo.link_chat(VIEWER, "case-0001")
+    repo.loads = 0
+    seen = await plans.run_in_chat(VIEWER, VIEWER, lambda work: work.case and work.case.id, update_id=1)
+    assert seen == "case-0001" and repo.loads == 1
+    # Taken off case-0001 (its link stays behind): the chat moves to the plan they are still in.
+    case = repo.load_case("case-0001")
+    assert case is not None
+    case.members = [m for m in case.members if m.user_id != VIEWER]
+    repo.save_case(case)
+    seen = await plans.run_in_chat(VIEWER, VIEWER, lambda work: work.case and work.case.id, update_id=2)
+    assert seen == "case-0002"
+    assert repo.linked_case_id(VIEWER) == "case-0002"

@@ -57,6 +57,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/reminders_burst.py
 	$(BIN)/python bench/storage_save.py
+	$(BIN)/python bench/unit_cost.py
 	$(BIN)/python bench/throughput.py
 
 # The same, small: under 2 minutes on a 2-core machine.

@@ -94,6 +94,8 @@ def upgrade(
             f"stored document has schema {version}, but this bot only reads up to {target}: "
             "it was written by a newer version; upgrade the bot instead of downgrading the data"
         )
+    if version == target:
+        return dict(doc)  # nothing to rewrite: a shallow copy keeps the input untouched (deep is 10x dearer)
     current = copy.deepcopy(dict(doc))
     while version < target:
         step = migrations.get(version)

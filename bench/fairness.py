@@ -283,6 +283,8 @@ async def running_bot(server: SandboxServer, data_dir: Path) -> AsyncIterator[Ap
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
+            if app.post_stop is not None:
+                await app.post_stop(app)  # stops the courier, as run_polling does
             await app.stop()
         await app.shutdown()
         repo.close()

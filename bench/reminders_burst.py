@@ -151,6 +151,8 @@ async def run_bot(root: Path, count: int, give_up_after: float) -> tuple[Outcome
         await asyncio.sleep(1.0)  # the last send in flight
         wall = time.perf_counter() - started
         await app.updater.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)  # stops the courier, as run_polling does
         await app.stop()
         await app.shutdown()
         delivered, doubled, span = read_chats(server, chats)

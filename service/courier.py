@@ -117,6 +117,8 @@ class Courier:
         self.kick()
 
     def _start(self, case_id: str) -> None:
+        if self._sender is None:
+            return  # not started yet, or stopped
         if case_id in self._busy:
             self._poked.add(case_id)
             return
@@ -139,6 +141,8 @@ class Courier:
         log.info("sent %d of %d farewell messages", outcomes.count(Outcome.SENT), len(outcomes))
 
     async def stop(self) -> None:
+        """Cancel what is being sent (a send cut short stays SENDING: settled, not repeated, at start-up)."""
+        self._sender = None  # nothing new starts
         if self._alarm is not None:
             self._alarm.cancel()
         for task in list(self._tasks):
@@ -151,16 +155,21 @@ class Courier:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _deliver_guarded(self, case_id: str) -> None:
+        failed = False
         try:
             async with self._slots:
                 await self.deliver(case_id)
         except Exception as error:  # one plan's fault must not stop the others
             log.error("sending for a plan failed: %s", type(error).__name__)
+            failed = True
         finally:
             self._busy.discard(case_id)
-        if case_id in self._poked:  # a letter was written while this plan was being sent to: go again
+        # A letter was written while this plan was being sent to: go again at once. After a failure, the
+        # next tick tries again instead (going again at once would spin on a fault that stays).
+        if case_id in self._poked:
             self._poked.discard(case_id)
-            self._start(case_id)
+            if not failed:
+                self._start(case_id)
 
     async def deliver(self, case_id: str) -> None:
         """Send (or skip) everything of one plan that is due, one at a time."""

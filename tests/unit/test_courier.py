@@ -213,3 +213,27 @@ async def test_a_letter_refused_for_now_waits_then_goes() -> None:
     setup.clock.now = stored[0].due_at
     await setup.courier.deliver(case.id)
     assert [m.text for m in setup.sender.sent] == ["news 1"]
+
+
+async def test_a_stopped_courier_starts_nothing_and_a_failing_plan_is_not_retried_in_a_loop() -> None:
+    setup = booked()
+    setup.clock.now = WEEK_BEFORE
+    calls = 0
+    load = setup.repo.load_case
+
+    def broken(case_id: str) -> Case | None:
+        nonlocal calls
+        calls += 1
+        raise OSError("the disk is gone")
+
+    setup.repo.load_case = broken  # type: ignore[method-assign]
+    setup.courier.kick()
+    setup.courier.note("case-0001", setup.clock.now)  # poked while it fails
+    await setup.courier.idle()
+    assert calls == 1  # tried once; the next tick tries again, nothing spins
+    setup.repo.load_case = load  # type: ignore[method-assign]
+    await setup.courier.stop()
+    setup.courier.kick()
+    setup.courier.note("case-0001", setup.clock.now)
+    await setup.courier.idle()
+    assert setup.sender.sent == []

@@ -30,7 +30,7 @@ from sandbox import SandboxServer
 from sandbox.webchat import WebChat
 from settings import Settings
 from storage import TinyDBCaseRepository
-from wiring import build_application, utc_now
+from wiring import build_application, polling, utc_now
 
 log = logging.getLogger("localrun")
 
@@ -92,22 +92,13 @@ async def local_stack(
         repo = TinyDBCaseRepository(data_dir)
         app = build_application(sandbox_settings, repo, clock=clock, limiter=limiter)
         try:
-            await app.initialize()
-            if app.post_init is not None:
-                await app.post_init(app)  # registers the command menu the page offers
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0, timeout=10)
-            async with WebChat(server.state, port, labels=labels) as web:
+            # post_init registers the command menu the page offers
+            async with (
+                polling(app, poll_timeout=10, allowed_updates=Update.ALL_TYPES),
+                WebChat(server.state, port, labels=labels) as web,
+            ):
                 yield server, web
         finally:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                if app.post_stop is not None:
-                    await app.post_stop(app)  # stops the courier, as run_polling does
-                await app.stop()
-            await app.shutdown()
             repo.close()
 
 

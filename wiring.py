@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 
@@ -105,6 +106,35 @@ def build_application(
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
     return app
+
+
+@asynccontextmanager
+async def polling(
+    app: Application,  # type: ignore[type-arg]
+    poll_timeout: int = 5,
+    allowed_updates: Sequence[str] | None = None,
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The bot polling until the block ends, started and stopped in run_polling's order (post_init before
+    polling, post_stop to stop the courier): for the local sandbox, the tests and the benchmarks, which run
+    the bot inside their own event loop."""
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=allowed_updates
+        )
+        yield app
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            if app.post_stop is not None:
+                await app.post_stop(app)
+            await app.stop()
+        await app.shutdown()
 
 
 def rate_limiter() -> AIORateLimiter:

@@ -61,7 +61,7 @@ from sandbox.events import REFUSED, RESPONSE_KINDS, SENT
 from sandbox.limits import RateLimits
 from settings import Settings
 from storage import TinyDBCaseRepository
-from wiring import build_application, rate_limiter
+from wiring import build_application, polling, rate_limiter
 
 FIRST_USER = 30_000_000
 FLOODER = FIRST_USER - 1
@@ -272,21 +272,9 @@ async def running_bot(server: SandboxServer, data_dir: Path) -> AsyncIterator[Ap
     app = build_application(settings, repo, limiter=rate_limiter())
     LOGS.watch_lanes(app)
     try:
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=5)
-        yield app
+        async with polling(app):
+            yield app
     finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            if app.post_stop is not None:
-                await app.post_stop(app)  # stops the courier, as run_polling does
-            await app.stop()
-        await app.shutdown()
         repo.close()
 
 

@@ -65,7 +65,7 @@ from sandbox.client import Reply
 from sandbox.events import RESPONSE_KINDS
 from settings import Settings
 from storage import TinyDBCaseRepository
-from wiring import build_application
+from wiring import build_application, polling
 
 ACTIVE = 10  # people in the loop, each owning one of the stored plans (so 10 plans: all of them active)
 FIRST_USER = 31_000_000
@@ -97,26 +97,6 @@ class RelaxedLimiter(ChatAwareRateLimiter):
 
 def settings(server: SandboxServer, data_dir: Path) -> Settings:
     return Settings(server.token, server.url, data_dir, "WARNING", ZoneInfo(ZONE))
-
-
-@asynccontextmanager
-async def polling(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    try:
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=5)
-        yield app
-    finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            if app.post_stop is not None:
-                await app.post_stop(app)  # stops the courier, as run_polling does
-            await app.stop()
-        await app.shutdown()
 
 
 @asynccontextmanager

@@ -15,7 +15,7 @@ from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository
-from wiring import build_application
+from wiring import build_application, polling
 
 # The bot's clock in these tests: dates the user sees are then fixed (a Monday, in Chicago time).
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -69,20 +69,8 @@ async def running_bot(
         settings_for(sandbox, data_dir), repo, clock=clock or Clock(), reminder_tick=0.05, limiter=limiter
     )
     try:
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=5)
-        yield app
+        async with polling(app):
+            yield app
     finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            if app.post_stop is not None:
-                await app.post_stop(app)  # stops the courier, as run_polling does
-            await app.stop()
-        await app.shutdown()
         repo.close()
         await asyncio.sleep(0)

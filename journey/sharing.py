@@ -257,3 +257,11 @@ def unlink_group(case: Case, chat_id: int) -> bool:
     before = len(case.groups)
     case.groups = [g for g in case.groups if g.chat_id != chat_id]
     return len(case.groups) != before
+
+
+def chat_works_on(case: Case, chat_id: int, user_id: int) -> bool:
+    """Whether this chat works on this plan: a group while the plan lists it, a private chat while the
+    person is a member. A chat's stored link is only a hint; this is the rule."""
+    if chat_id != user_id:
+        return any(g.chat_id == chat_id for g in case.groups)
+    return find_member(case, user_id) is not None

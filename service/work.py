@@ -222,15 +222,9 @@ class Plans:
 
 def _if_it_holds(chat_id: int, user_id: int, decide: Decide[T], work: Work) -> tuple[bool, T | None]:
     """Decide only if the chat's link still leads to this plan (`locate`'s rules, on the loaded plan)."""
-    if work.case is None or not _belongs(work.case, chat_id, user_id):
+    if work.case is None or not sharing.chat_works_on(work.case, chat_id, user_id):
         return False, None
     return True, decide(work)
-
-
-def _belongs(case: Case, chat_id: int, user_id: int) -> bool:
-    if chat_id != user_id:
-        return any(g.chat_id == chat_id for g in case.groups)
-    return find_member(case, user_id) is not None
 
 
 def locate(repo: CaseRepository, chat_id: int, user_id: int) -> str | None:
@@ -241,7 +235,7 @@ def locate(repo: CaseRepository, chat_id: int, user_id: int) -> str | None:
     their latest other plan becomes the active one.
     """
     case = repo.case_for_chat(chat_id)
-    if case is not None and _belongs(case, chat_id, user_id):
+    if case is not None and sharing.chat_works_on(case, chat_id, user_id):
         return case.id
     if chat_id != user_id:
         return None

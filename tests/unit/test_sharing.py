@@ -244,3 +244,14 @@ def test_a_question_pending_when_someone_is_made_a_viewer_is_dropped_and_cannot_
     with pytest.raises(ReadOnly):
         prompts.answer(case, HELPER, "Dr. Lee", "n2", NOW, NOW.date())
     assert case.specialist.candidates == []
+
+
+def test_a_chat_works_on_a_plan_only_while_the_plan_says_so() -> None:
+    from journey.models import GroupChat
+
+    case = new_case()
+    assert sharing.chat_works_on(case, OWNER, OWNER)  # a member's private chat
+    assert not sharing.chat_works_on(case, STRANGER, STRANGER)
+    assert not sharing.chat_works_on(case, -500, OWNER)  # a group the plan does not list
+    case.groups.append(GroupChat(-500, OWNER, NOW))
+    assert sharing.chat_works_on(case, -500, STRANGER)  # the group, whoever writes in it

@@ -28,6 +28,7 @@ from journey.access import require_member
 from journey.errors import InviteUnknown, JourneyError
 from journey.ids import id_from, new_case_id
 from journey.models import PromptKind
+from journey.prompts import Where
 from journey.targets import NEW_VISIT
 from service.work import Work
 
@@ -51,6 +52,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         partial(_start, s, new_id, update.update_id),
         actor_name=user.first_name,
         update_id=update.update_id,
+        message_id=message.message_id,
     )
     if screen is not None:
         await send_screen(message, screen)
@@ -61,7 +63,9 @@ def _start(s: Services, new_id: str, update_id: int, work: Work) -> Screen | Non
         return _member_screen(s, work, new_id, update_id, _welcome_back)
     assert work.actor is not None and work.chat_id is not None
     case = cases.start_case(new_case_id(), work.actor, work.now)
-    prompt = prompts.ask(case, work.actor, PromptKind.PATIENT_NAME)
+    prompt = prompts.ask(
+        case, work.actor, PromptKind.PATIENT_NAME, where=Where(work.chat_id, work.message_id)
+    )
     work.create(case)
     work.link(work.chat_id, case.id)
     log.info("started a case")
@@ -121,13 +125,17 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
         return
     s = services(context)
     new_id = id_from(message.chat_id, message.message_id)
-    screen = await plans(context).run_in_chat(
-        message.chat_id,
-        user.id,
-        partial(_opened, s, new_id, update.update_id, build),
-        actor_name=user.first_name,
-        update_id=update.update_id,
-    )
+    try:
+        screen = await plans(context).run_in_chat(
+            message.chat_id,
+            user.id,
+            partial(_opened, s, new_id, update.update_id, build),
+            actor_name=user.first_name,
+            update_id=update.update_id,
+            message_id=message.message_id,
+        )
+    except JourneyError as refused:  # refused at save time (journey/access.py): nothing was written
+        screen = Screen(s.renderer.render(refused.key, **refused.details))
     if screen is not None:
         await send_screen(message, screen)
 
@@ -150,7 +158,11 @@ def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: 
     had_pending = prompts.leave(work.case, member.user_id)
     if had_pending:
         turn.save(update_id)
-    return build(turn, had_pending)
+    try:
+        return build(turn, had_pending)
+    except JourneyError as refused:  # e.g. /appointment <time> from someone who may only look
+        log.info("refused a command: %s", type(refused).__name__)
+        return Screen(s.renderer.render(refused.key, **refused.details))
 
 
 def screen_command(

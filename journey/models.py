@@ -344,6 +344,10 @@ class PromptKind(enum.StrEnum):
 class Prompt:
     kind: PromptKind
     target: str | None = None
+    # Where it was asked: only an answer in that chat counts. In a group, only a reply to a message the bot
+    # sent after `after` (the last message before the question): chatter and old questions are not answers.
+    chat_id: int | None = None  # None: asked before questions knew their chat (schema 4); any chat
+    after: int | None = None
 
 
 @dataclass

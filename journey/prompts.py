@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from journey import appointments, cases, insurance, questions, records, settings, specialist
-from journey.access import require_editor, require_member
+from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
 from journey.models import Attachment, Case, LastAnswer, Member, Prompt, PromptKind, RecordKind
@@ -59,6 +59,37 @@ class NothingPending(JourneyError):
     key = "errors/nothing_pending"
 
 
+class AskedElsewhere(JourneyError):
+    """The question waiting for this person was asked in another chat: only an answer there counts."""
+
+    key = "errors/asked_elsewhere"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a question is asked or an answer comes from.
+
+    `message_id`: the message it came with (a button's message, or the typed answer), after which the
+    next question is shown. `reply_to`: in a group, the bot's own message this answer replies to."""
+
+    chat_id: int
+    message_id: int | None = None
+    reply_to: int | None = None
+
+
+def answers_here(prompt: Prompt, user_id: int, where: Where | None) -> bool:
+    """Does a message from `where` answer this question? Only in the chat that asked it; in a group,
+    only as a reply to a message the bot sent after the question was set (a private chat's id is the
+    person's own id; a group's is another)."""
+    if prompt.chat_id is None or where is None:
+        return True  # asked before questions knew their chat, or the bot itself acts
+    if where.chat_id != prompt.chat_id:
+        return False
+    if where.chat_id == user_id:
+        return True
+    return where.reply_to is not None and (prompt.after is None or where.reply_to > prompt.after)
+
+
 @dataclass(frozen=True)
 class PromptStep:
     """The prompt just answered (or skipped) and the one now waiting, if any.
@@ -82,10 +113,17 @@ def _asked(case: Case, user_id: int, kind: PromptKind, target: str | None) -> Me
     return require_editor(case, user_id)
 
 
-def ask(case: Case, user_id: int, kind: PromptKind, target: str | None = None) -> Prompt:
-    prompt = Prompt(kind=kind, target=target)
+def ask(
+    case: Case, user_id: int, kind: PromptKind, target: str | None = None, where: Where | None = None
+) -> Prompt:
+    """Wait for this person's answer to a question, in the chat it is asked in (`where`)."""
+    prompt = Prompt(kind, target, *_place(where))
     _asked(case, user_id, kind, target).prompt = prompt
     return prompt
+
+
+def _place(where: Where | None) -> tuple[int | None, int | None]:
+    return (where.chat_id, where.message_id) if where is not None else (None, None)
 
 
 def pending(case: Case, user_id: int) -> Prompt | None:
@@ -103,22 +141,31 @@ def leave(case: Case, user_id: int) -> bool:
     return had
 
 
-def answer(case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date) -> PromptStep:
+def answer(
+    case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date, where: Where | None = None
+) -> PromptStep:
     """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
-    prompt = _pending_or_raise(case, user_id)
+    prompt = _pending_here(case, user_id, where)
     member = _asked(case, user_id, prompt.kind, prompt.target)  # still allowed? (the role may have changed)
     digest = _digest(text)
     last = member.last_answer
     if last is not None and (last.digest, last.next_kind) == (digest, prompt.kind) and now - last.at < REPEAT:
         raise RepeatedAnswer()
-    step = _apply(case, user_id, prompt, text, new_id, now, today)
+    step = _apply(case, user_id, prompt, text, new_id, now, today, where)
     follows = step.next is not None and step.next is not prompt
     member.last_answer = LastAnswer(digest, step.next.kind, now) if follows and step.next else None
     return step
 
 
 def _apply(
-    case: Case, user_id: int, prompt: Prompt, text: str, new_id: str, now: datetime, today: date
+    case: Case,
+    user_id: int,
+    prompt: Prompt,
+    text: str,
+    new_id: str,
+    now: datetime,
+    today: date,
+    where: Where | None,
 ) -> PromptStep:
     if prompt.kind is K.RECORD_FILE:
         raise ExpectedFile()
@@ -128,9 +175,9 @@ def _apply(
         return PromptStep(answered=prompt, next=prompt, proposed=reading.starts_at)
     if prompt.kind is K.ZONE:
         set_zone_for(case, user_id, find_zone(text), prompt.target)
-        return _advance(case, user_id, prompt, prompt.target)
+        return _advance(case, user_id, prompt, prompt.target, where)
     target = _APPLY[prompt.kind](case, prompt.target, text, new_id, today)
-    return _advance(case, user_id, prompt, target)
+    return _advance(case, user_id, prompt, target, where)
 
 
 def _digest(text: str) -> str:
@@ -144,27 +191,32 @@ def appointment_zone(case: Case, user_id: int, target: str | None) -> str:
     return require_member(case, user_id).settings.zone or "UTC"
 
 
-def skip(case: Case, user_id: int, new_id: str, today: date) -> PromptStep:
-    """Move past an optional prompt without an answer."""
-    prompt = _pending_or_raise(case, user_id)
+def skip(case: Case, user_id: int, new_id: str, today: date, where: Where | None = None) -> PromptStep:
+    """Move past an optional prompt without an answer (a tap, so in the chat that asked it is enough)."""
+    prompt = _pending_in_chat(case, user_id, where)
     if prompt.kind in REQUIRED:
         raise Gone()
     target = prompt.target
     if prompt.kind is K.CALL_WHO:  # the call exists once the user goes past its first question
         target = insurance.start_call(case, new_id, today).id
-    return _advance(case, user_id, prompt, target)
+    return _advance(case, user_id, prompt, target, where)
 
 
-def receive_file(case: Case, user_id: int, attachment: Attachment) -> RecordKind | None:
-    """A photo or PDF arrived. Attach it if we asked for one; else hold it until the user says where."""
+def receive_file(
+    case: Case, user_id: int, attachment: Attachment, where: Where | None = None
+) -> RecordKind | None:
+    """A photo or PDF arrived. Attach it if we asked for one here; else hold it until the user says
+    where (a question asked in another chat stays open there)."""
     member = require_editor(case, user_id)
     prompt = member.prompt
-    if prompt is not None and prompt.kind is K.RECORD_FILE and prompt.target is not None:
+    here = prompt is not None and answers_here(prompt, user_id, where)
+    if prompt is not None and here and prompt.kind is K.RECORD_FILE and prompt.target is not None:
         kind = RecordKind(prompt.target)
         records.attach(case, kind, attachment)
         member.prompt = None
         return kind
-    member.prompt = None
+    if here:
+        member.prompt = None
     member.pending_file = attachment
     return None
 
@@ -184,11 +236,30 @@ def _pending_or_raise(case: Case, user_id: int) -> Prompt:
     return prompt
 
 
-def _advance(case: Case, user_id: int, prompt: Prompt, target: str | None) -> PromptStep:
+def _pending_here(case: Case, user_id: int, where: Where | None) -> Prompt:
+    prompt = _pending_or_raise(case, user_id)
+    if not answers_here(prompt, user_id, where):
+        raise AskedElsewhere()
+    return prompt
+
+
+def _pending_in_chat(case: Case, user_id: int, where: Where | None) -> Prompt:
+    """For a button under the question: the chat must be the one that asked (no reply needed)."""
+    prompt = _pending_or_raise(case, user_id)
+    if where is not None and prompt.chat_id is not None and where.chat_id != prompt.chat_id:
+        raise AskedElsewhere()
+    return prompt
+
+
+def _advance(
+    case: Case, user_id: int, prompt: Prompt, target: str | None, where: Where | None = None
+) -> PromptStep:
+    """The next question of the chain, in the same chat, after the message that answered this one."""
     member = _asked(case, user_id, prompt.kind, prompt.target)
     following = NEXT.get(prompt.kind)
-    member.prompt = Prompt(following, target) if following else None
-    return PromptStep(answered=Prompt(prompt.kind, target), next=member.prompt)
+    after = where.message_id if where is not None else prompt.after
+    member.prompt = Prompt(following, target, prompt.chat_id, after) if following else None
+    return PromptStep(answered=Prompt(prompt.kind, target, prompt.chat_id), next=member.prompt)
 
 
 # Each applier takes (case, target, text, new_id, today) and returns the target for the next prompt.
@@ -286,19 +357,35 @@ _APPLY: dict[PromptKind, Applier] = {
 }
 
 
-def answer_location(case: Case, user_id: int, latitude: float, longitude: float) -> PromptStep:
+def answer_location(
+    case: Case, user_id: int, latitude: float, longitude: float, where: Where | None = None
+) -> PromptStep:
     """A shared location answers the time zone question (and is used for nothing else, nor kept)."""
-    prompt = _pending_or_raise(case, user_id)
+    prompt = _pending_here(case, user_id, where)
     if prompt.kind is not K.ZONE:
         raise NothingPending()
     _asked(case, user_id, prompt.kind, prompt.target)
     set_zone_for(case, user_id, zone_at(latitude, longitude), prompt.target)
-    return _advance(case, user_id, prompt, prompt.target)
+    return _advance(case, user_id, prompt, prompt.target, where)
+
+
+def answer_zone(case: Case, user_id: int, zone: str, target: str, where: Where | None = None) -> PromptStep:
+    """A zone picked by tap: only as the answer to the zone question this person was asked, for the
+    same thing (a zone button from an older question, or one shown to someone else, changes nothing)."""
+    prompt = _pending_in_chat(case, user_id, where)
+    if prompt.kind is not K.ZONE or prompt.target != target:
+        raise Gone()
+    _asked(case, user_id, prompt.kind, prompt.target)
+    set_zone_for(case, user_id, zone, target)
+    return _advance(case, user_id, prompt, target, where)
 
 
 def set_zone_for(case: Case, user_id: int, zone: str, target: str | None) -> None:
-    """`target` is an appointment id (move that visit) or anything else (the member's own zone)."""
+    """`target` is an appointment id (move that visit: an editor's change, for everyone) or anything
+    else (the member's own zone)."""
     if target is not None and existing(case.appointments, target) is not None:
+        require(case, user_id, Right.EDIT)
         appointments.move_to_zone(case, target, zone)
     else:
+        require(case, user_id, Right.OWN)
         settings.set_zone(case, user_id, zone)

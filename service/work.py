@@ -22,8 +22,9 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
-from journey import activity, cases, outbox, reminders, sharing
+from journey import access, activity, cases, outbox, reminders, sharing
 from journey.access import find_member
+from journey.errors import JourneyError
 from journey.models import Case, Letter
 from journey.wake import next_wake
 from service.locks import KeyedLocks
@@ -54,6 +55,7 @@ class Work:
     actor: int | None = None  # who acts (None: the bot itself, e.g. recording a reminder's outcome)
     actor_name: str | None = None  # Telegram's first name, kept so others read "Dana marked ..."
     chat_id: int | None = None  # where it happened, which already shows the change
+    message_id: int | None = None  # the message it came with (a typed one, or the one under a button)
     changed: bool = False
     update_id: int | None = None
     created: list[Case] = field(default_factory=list)
@@ -124,23 +126,38 @@ class Plans:
         actor_name: str | None = None,
         chat_id: int | None = None,
         update_id: int | None = None,
+        message_id: int | None = None,
     ) -> T:
         """Load plan `case_id` (None or unknown: `work.case` is None), decide, commit what changed."""
         async with self._locks.hold(case_id):
             work, result = await asyncio.to_thread(
-                self._unit, case_id, decide, actor, actor_name, chat_id, update_id
+                self._unit, case_id, decide, actor, actor_name, chat_id, update_id, message_id
             )
         self._after(work)
         return result
 
     async def run_in_chat(
-        self, chat_id: int, user_id: int, decide: Decide[T], *, actor_name: str | None = None, update_id: int
+        self,
+        chat_id: int,
+        user_id: int,
+        decide: Decide[T],
+        *,
+        actor_name: str | None = None,
+        update_id: int,
+        message_id: int | None = None,
     ) -> T:
         """The same, for the plan this chat works on (see `locate`).
 
         The chat's link is tried first, checked on the plan loaded under its lock (one load); only when it
         no longer holds does `locate` look further (the person left that plan, the group was unlinked)."""
-        run = partial(self.run, actor=user_id, actor_name=actor_name, chat_id=chat_id, update_id=update_id)
+        run = partial(
+            self.run,
+            actor=user_id,
+            actor_name=actor_name,
+            chat_id=chat_id,
+            update_id=update_id,
+            message_id=message_id,
+        )
         linked = await asyncio.to_thread(self.repo.linked_case_id, chat_id)
         if linked is not None:
             held, result = await run(linked, partial(_if_it_holds, chat_id, user_id, decide))
@@ -167,9 +184,10 @@ class Plans:
         actor_name: str | None,
         chat_id: int | None,
         update_id: int | None,
+        message_id: int | None,
     ) -> tuple[Work, T]:
         case = self.repo.load_case(case_id) if case_id is not None else None
-        work = Work(case, self.clock(), actor, actor_name, chat_id)
+        work = Work(case, self.clock(), actor, actor_name, chat_id, message_id)
         result = decide(work)
         self._commit(work)
         if update_id is not None and (work.changed or work.created or work.deleted or work.links):
@@ -181,19 +199,34 @@ class Plans:
             self._prepare(new, work, None)
             self.repo.save_case(new)
         case = work.case
+        before = self._checked(case, work)
         for chat_id, linked in work.links.items():
             if case is None or linked != case.id or not work.deleted:
                 self.repo.link_chat(chat_id, linked)
         if case is not None and work.deleted:
             self.repo.delete_case(case.id)
         elif case is not None and work.changed:
-            # The plan as stored, to tell the others what a person changed: read again only when something
-            # changed (most updates only look), and safe to, as nothing else writes it while we hold its lock.
-            before = self.repo.load_case(case.id) if work.actor is not None else None
             self._prepare(case, work, before)
             self.repo.save_case(case)
         for chat_id in work.unlinks:
             self.repo.unlink_chat(chat_id)
+
+    def _checked(self, case: Case | None, work: Work) -> Case | None:
+        """The plan as stored, when a person changed it: to check once more that they had the right to
+        (journey/access.py, whatever path the change came by) and to tell the others what changed. Read
+        again only when something changed (most updates only look), and safe to, as nothing else writes it
+        while we hold its lock. Raises (nothing is written) when the change was not theirs to make."""
+        if case is None or work.actor is None or not (work.changed or work.deleted):
+            return None
+        before = self.repo.load_case(case.id)
+        if before is not None:
+            try:
+                access.check_change(before, case, work.actor, deleted=work.deleted)
+            except JourneyError as refused:
+                # A rule's own check should have said no before this: a path forgot to ask.
+                log.warning("refused a change at save time: %s", type(refused).__name__)
+                raise
+        return before
 
     def _prepare(self, case: Case, work: Work, before: Case | None) -> None:
         """What every save does: remember the update, re-plan reminders, write the news as letters."""

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 4
+CURRENT_SCHEMA = 5
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -69,8 +69,19 @@ def _v3_to_v4(doc: Document) -> Document:
     return doc
 
 
+def _v4_to_v5(doc: Document) -> Document:
+    """Schema 5 records where each question was asked (its chat, and the message before it), so only an
+    answer there counts. A question asked before this knew no chat: any chat may answer it, as before."""
+    for member in doc.get("members", []):
+        prompt = member.get("prompt")
+        if isinstance(prompt, dict):
+            prompt.setdefault("chat_id", None)
+            prompt.setdefault("after", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

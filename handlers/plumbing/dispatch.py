@@ -126,6 +126,7 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
             actor_name=press.user_name,
             chat_id=press.chat_id,
             update_id=update.update_id,
+            message_id=query.message.message_id if query.message is not None else None,
         )
     except Unchanged:
         await query.answer()

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext
 
 from handlers.plumbing.callbacks import Tap, encode
 from journey.models import Case
+from journey.prompts import Where
 from service.sending import OutFile, Outgoing
 from service.work import Plans, Work
 from storage.repository import CaseRepository
@@ -99,11 +100,29 @@ class Turn:
     chat_id: int | None = None  # where the update came from (None: the bot acts on its own)
     user_name: str | None = None  # Telegram's first name, kept on the member so others see who acted
     work: Work | None = field(default=None, repr=False)  # None: only rendering (news, reminders)
+    message_id: int | None = None  # the message the update came with (typed, or under the button)
+    reply_to: int | None = None  # in a group: the bot's message this typed answer replies to
 
     @classmethod
-    def of(cls, s: Services, work: Work, case: Case, new_id: str) -> Turn:
+    def of(cls, s: Services, work: Work, case: Case, new_id: str, reply_to: int | None = None) -> Turn:
         assert work.actor is not None
-        return cls(s, case, work.actor, work.now, new_id, work.chat_id, work.actor_name, work)
+        return cls(
+            s,
+            case,
+            work.actor,
+            work.now,
+            new_id,
+            work.chat_id,
+            work.actor_name,
+            work,
+            work.message_id,
+            reply_to,
+        )
+
+    @property
+    def where(self) -> Where | None:
+        """Where this update happened, for questions: asked here, answered only here."""
+        return None if self.chat_id is None else Where(self.chat_id, self.message_id, self.reply_to)
 
     @property
     def today(self) -> date:

@@ -45,4 +45,4 @@ def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:
 
 
 def ask(turn: Turn, kind: PromptKind, target: str | None = None) -> Screen:
-    return show_prompt(turn, prompts.ask(turn.case, turn.user_id, kind, target))
+    return show_prompt(turn, prompts.ask(turn.case, turn.user_id, kind, target, turn.where))

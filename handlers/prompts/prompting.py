@@ -68,8 +68,7 @@ def on_set_zone(turn: Turn, tap: SetZoneTap) -> Screen:
     """A zone button under the zone question: index into COMMON_ZONES, then the same path as typing."""
     if not tap.index < len(COMMON_ZONES):
         raise InvalidButton()
-    prompts.set_zone_for(turn.case, turn.user_id, COMMON_ZONES[tap.index], tap.target)
-    prompts.leave(turn.case, turn.user_id)
+    prompts.answer_zone(turn.case, turn.user_id, COMMON_ZONES[tap.index], tap.target, turn.where)
     return after_zone(turn, tap.target)
 
 
@@ -78,7 +77,7 @@ def on_skip(turn: Turn, tap: SkipTap) -> Screen:
     pending = prompts.pending(turn.case, turn.user_id)
     if pending is None or pending.kind is not tap.kind:
         raise Gone()
-    return after(turn, prompts.skip(turn.case, turn.user_id, turn.new_id, turn.today))
+    return after(turn, prompts.skip(turn.case, turn.user_id, turn.new_id, turn.today, turn.where))
 
 
 def on_cancel(turn: Turn, _: CancelTap) -> Screen:

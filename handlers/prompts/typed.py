@@ -20,7 +20,7 @@ from journey import cases, prompts
 from journey.access import find_member, require_member
 from journey.errors import JourneyError
 from journey.ids import id_from
-from journey.models import Attachment, AttachmentKind, Prompt
+from journey.models import Attachment, AttachmentKind, Member, Prompt
 from service.work import Work
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,11 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     """Apply text to the pending question and save; or say why not (nothing saved) and ask again."""
     pending = prompts.pending(turn.case, turn.user_id)
     try:
-        step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today)
+        step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today, turn.where)
     except prompts.NothingPending:
         return _not_expected(turn)
+    except prompts.AskedElsewhere:
+        return _not_expected(turn, "errors/asked_elsewhere")
     except JourneyError as refused:
         log.info("refused typed text: %s", type(refused).__name__)
         taps = picker.after_reading_error(turn, refused, pending.target or "") if pending else None
@@ -63,7 +65,7 @@ def _file_screen(turn: Turn, message: Message, update_id: int) -> Screen | None:
     if attachment is None:
         return None
     try:
-        kind = prompts.receive_file(turn.case, turn.user_id, attachment)
+        kind = prompts.receive_file(turn.case, turn.user_id, attachment, turn.where)
     except JourneyError as refused:
         return Screen(turn.render(refused.key, **refused.details))
     turn.save(update_id)
@@ -80,8 +82,8 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def _location_screen(turn: Turn, where: Location, update_id: int) -> Screen:
     try:
-        step = prompts.answer_location(turn.case, turn.user_id, where.latitude, where.longitude)
-    except prompts.NothingPending:
+        step = prompts.answer_location(turn.case, turn.user_id, where.latitude, where.longitude, turn.where)
+    except (prompts.NothingPending, prompts.AskedElsewhere):
         return Screen(turn.render("errors/location_unasked"))
     except JourneyError as refused:
         return Screen(turn.render(refused.key, **refused.details))
@@ -108,28 +110,54 @@ async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) 
     if message is None or user is None:
         return
     s = services(context)
-    decide = partial(_decide, s, act, id_from(message.chat_id, message.message_id), update.update_id)
-    screen = await plans(context).run_in_chat(
-        message.chat_id, user.id, decide, actor_name=user.first_name, update_id=update.update_id
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    reply_to = replied.message_id if replied is not None and to_bot else None
+    decide = partial(
+        _decide, s, act, id_from(message.chat_id, message.message_id), update.update_id, reply_to
     )
+    try:
+        screen = await plans(context).run_in_chat(
+            message.chat_id,
+            user.id,
+            decide,
+            actor_name=user.first_name,
+            update_id=update.update_id,
+            message_id=message.message_id,
+        )
+    except JourneyError as refused:  # refused at save time (journey/access.py): nothing was written
+        screen = Screen(s.renderer.render(refused.key, **refused.details))
     if screen is not None:
         await send_screen(message, screen)
 
 
-def _decide(s: Services, act: Act, new_id: str, update_id: int, work: Work) -> Screen | None:
+def _decide(
+    s: Services, act: Act, new_id: str, update_id: int, reply_to: int | None, work: Work
+) -> Screen | None:
     in_group = work.chat_id != work.actor
     if work.case is None:
         return None if in_group else Screen(s.renderer.render("errors/no_case"))
     member = find_member(work.case, work.actor) if work.actor is not None else None
-    if in_group and (member is None or member.prompt is None):
-        return None  # chatter among the family, or a reply to an old message: stay out of it
+    if in_group and not _ours(member, work, reply_to):
+        # Chatter among the family, an answer to a question asked elsewhere, or a reply to an old message:
+        # stay out of it. Someone outside the plan who replies to the bot hears why nothing happened.
+        if member is None and reply_to is not None:
+            return Screen(s.renderer.render("errors/group_not_member"))
+        return None
     try:
         member = require_member(work.case, work.person)
     except JourneyError as refused:
         return Screen(s.renderer.render(refused.key, **refused.details))
     if cases.is_repeat(member, update_id):
         return None
-    return act(Turn.of(s, work, work.case, new_id))
+    return act(Turn.of(s, work, work.case, new_id, reply_to))
+
+
+def _ours(member: Member | None, work: Work, reply_to: int | None) -> bool:
+    """In a group: is this message the answer to a question the bot asked this person, here?"""
+    if member is None or member.prompt is None or work.chat_id is None:
+        return False
+    return prompts.answers_here(member.prompt, member.user_id, prompts.Where(work.chat_id, None, reply_to))
 
 
 def _attachment(message: Message, turn: Turn) -> Attachment | None:
@@ -142,9 +170,9 @@ def _attachment(message: Message, turn: Turn) -> Attachment | None:
     return None
 
 
-def _not_expected(turn: Turn) -> Screen:
+def _not_expected(turn: Turn, why: str = "errors/nothing_pending") -> Screen:
     return Screen(
-        turn.render("errors/nothing_pending"),
+        turn.render(why),
         ((turn.button(turn.label("menu"), MenuTap()),),),
     )
 

@@ -269,7 +269,7 @@ def on_new_case(turn: Turn, _: NewCaseTap) -> Screen:
         raise Gone()
     case = cases.start_case(new_case_id(), turn.user_id, turn.now)
     own = Turn.of(turn.services, turn.unit, case, turn.new_id)
-    prompt = prompts.ask(case, turn.user_id, PromptKind.PATIENT_NAME)
+    prompt = prompts.ask(case, turn.user_id, PromptKind.PATIENT_NAME, where=turn.where)
     turn.unit.create(case)
     turn.unit.link(turn.user_id, case.id)
     return show_prompt(own, prompt).with_head(own.render("start/welcome"))

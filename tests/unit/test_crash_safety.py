@@ -70,7 +70,12 @@ def test_sigkill_during_saves_never_loses_a_confirmed_save(tmp_path: Path) -> No
 
         with TinyDBCaseRepository(data_dir) as repo:
             case = repo.load_case(CASE_ID)
-            assert case is not None, where
+            if case is None:
+                # Killed before the very first save landed (a slow start on a busy machine): nothing was
+                # confirmed, so nothing can be lost; and no half-written file may stand in for it.
+                assert confirmed == 0, where
+                assert not any(p.exists() for p in leftovers), where
+                continue
             assert case.profile.diagnosis is not None and case.profile.diagnosis.isdigit(), where
             stored = int(case.profile.diagnosis)
             assert confirmed <= stored <= confirmed + 1, f"{where}: stored {stored}, confirmed {confirmed}"

@@ -129,7 +129,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 4
+    assert upgraded["schema"] == CURRENT_SCHEMA == 5
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.appointments == [] and case.reminders == []
@@ -245,3 +245,43 @@ def test_a_real_schema_3_document_gains_an_empty_outbox(tmp_path: Path) -> None:
         (tmp_path / "cases" / "case-v3-0001.json").write_text(json.dumps({"case": {"1": doc}}))
         assert repo.load_case("case-v3-0001") == case
         assert repo.wake_index() == []  # nothing waiting in a plan with no reminders and no letters
+
+
+def test_a_schema_4_question_loads_as_asked_in_no_particular_chat() -> None:
+    """A question saved before questions knew their chat can still be answered (in any chat), as before."""
+    member = {
+        "user_id": 7,
+        "role": "owner",
+        "prompt": {"kind": "cand_name", "target": None},
+        "pending_file": None,
+        "recent_updates": [],
+        "settings": {
+            "zone": None,
+            "quiet_start": 1260,
+            "quiet_end": 480,
+            "reminders_off": [],
+            "blocked": False,
+            "notify": "all",
+        },
+        "name": None,
+        "joined_at": None,
+        "invited_by": None,
+        "last_answer": None,
+    }
+    doc = {
+        "schema": 4,
+        "id": "c1",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00",
+        "members": [member],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["members"][0]["prompt"] == {
+        "kind": "cand_name",
+        "target": None,
+        "chat_id": None,
+        "after": None,
+    }
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    prompt = case.members[0].prompt
+    assert prompt is not None and prompt.chat_id is None

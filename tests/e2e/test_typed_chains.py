@@ -1,0 +1,92 @@
+"""Every chain of typed questions, from start to end, as a new user would go through it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox import SandboxServer, SandboxUser
+from tests.e2e.harness import running_bot
+
+
+async def start(alex: SandboxUser) -> None:
+    await alex.send("/start")
+    await alex.tap("Cancel")
+
+
+async def test_zone_by_typed_city_then_a_typed_time(sandbox: SandboxServer, data_dir: Path) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await alex.send("/appointment")
+        reply = await alex.tap("Add the visit")
+        assert "Which time zone?" in reply.text
+        reply = await alex.send("Houston")
+        assert "When is the visit?" in reply.text and "Chicago time" in reply.text
+        reply = await alex.send("3 Dec 2026 2:30pm")
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+
+
+async def test_zone_by_location_then_a_typed_time(sandbox: SandboxServer, data_dir: Path) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await alex.send("/appointment")
+        await alex.tap("Add the visit")
+        reply = await alex.send_location(29.76, -95.37)  # Houston
+        assert "When is the visit?" in reply.text and "Chicago time" in reply.text
+        reply = await alex.send("3 Dec 2026 2:30pm")
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+
+
+async def test_a_booked_doctor_then_zone_by_typed_city_then_a_typed_time(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await alex.send("/specialist")
+        await alex.tap("Add a doctor")
+        await alex.send("Dr. Rivera")
+        await alex.tap("Skip")
+        await alex.tap("Skip")
+        await alex.tap("Skip")
+        await alex.tap("Booked")
+        reply = await alex.tap("Add the visit")
+        assert "Which time zone?" in reply.text
+        reply = await alex.send("Houston")
+        assert "When is the visit?" in reply.text
+        reply = await alex.send("3 Dec 2026 2:30pm")
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+        reply = await alex.tap("Yes, that's right")
+        assert "Dr. Rivera" in "\n".join(reply.texts)
+
+
+async def test_a_time_with_the_command_asks_the_zone_first_then_a_typed_time(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        reply = await alex.send("/appointment 3 Dec 2026 2:30pm")
+        assert "Which time zone?" in reply.text
+        reply = await alex.send("Houston")
+        assert "When is the visit?" in reply.text
+        reply = await alex.send("3 Dec 2026 2:30pm")
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+
+
+async def test_the_own_zone_typed_from_settings_then_a_visit_time(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await alex.send("/settings")
+        reply = await alex.tap("Time zone")
+        reply = await alex.send("Houston")
+        assert "Chicago" in reply.text
+        await alex.send("/appointment")
+        reply = await alex.tap("Add the visit")
+        assert "When is the visit?" in reply.text and "Chicago time" in reply.text
+        reply = await alex.send("3 Dec 2026 2:30pm")
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text

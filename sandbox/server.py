@@ -5,11 +5,17 @@ Point PTB at it with ``ApplicationBuilder().base_url(server.bot_url).base_file_u
 (GET or POST; JSON, url-encoded or multipart) and ``/file/bot<token>/<file_path>``.
 
 Tests drive users in-process (:meth:`SandboxServer.user`) and read what the bot did from the chats.
+
+It holds every simulated chat and has no login, so it answers only this computer: it listens on 127.0.0.1,
+each run has its own random token (read it from :attr:`SandboxServer.token`), and a request whose ``Host``
+is not this server's loopback address and port is refused (:mod:`sandbox.loopback`, DNS rebinding).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,11 +32,19 @@ from sandbox.events import ChatEvent
 from sandbox.files import MAX_BOT_UPLOAD
 from sandbox.http_io import ok, read_params, refusal
 from sandbox.limits import LIMITED_METHODS, FloodControl, RateLimits
+from sandbox.loopback import from_this_computer
 from sandbox.methods_bot import scope_key
 from sandbox.params import Params
 from sandbox.state import ApiCall, Chat, SandboxState, UserProfile
 
 log = logging.getLogger(__name__)
+
+BOT_ID = 123456
+
+
+def new_token(bot_id: int = BOT_ID) -> str:
+    """A fresh token in Telegram's shape: the bot's id, a colon and 35 random URL-safe characters."""
+    return f"{bot_id}:{secrets.token_urlsafe(26)}"
 
 
 def _unauthorized() -> ApiError:
@@ -41,12 +55,16 @@ def _not_found() -> ApiError:
     return ApiError(404, "Not Found")
 
 
+def _foreign_host(url: str) -> ApiError:
+    return ApiError(403, f"Forbidden: use {url}")
+
+
 class SandboxServer:
     """The sandbox Bot API server. ``async with SandboxServer() as server:`` starts and stops it."""
 
     def __init__(
         self,
-        token: str = "123456:sandbox-token-for-local-use-only",
+        token: str | None = None,
         bot_username: str = "SecondOpinionSandboxBot",
         host: str = "127.0.0.1",
         port: int = 0,
@@ -58,6 +76,8 @@ class SandboxServer:
         limits: RateLimits | None = None,
         limits_clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``token``: a new random one (:func:`new_token`) unless given, e.g. by a test."""
+        token = new_token() if token is None else token
         self.state = SandboxState(token, bot_username, bot_name, clock)
         # Telegram's flood control; off unless asked for, so functional tests never wait on it.
         self.flood = FloodControl(limits, limits_clock) if limits is not None else None
@@ -75,7 +95,7 @@ class SandboxServer:
         if self._runner is not None:
             raise RuntimeError("the sandbox server is already running")
         self.state.updates.reopen()
-        app = web.Application(client_max_size=MAX_BOT_UPLOAD + 1024 * 1024)
+        app = web.Application(middlewares=[self._guard], client_max_size=MAX_BOT_UPLOAD + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_route("GET", "/file/bot{token}/{file_path:.+}", self._handle_file)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
@@ -122,6 +142,7 @@ class SandboxServer:
 
     @property
     def token(self) -> str:
+        """This run's bot token: the only way in (see :func:`new_token`)."""
         return self.state.token
 
     # Simulated people and chats
@@ -199,9 +220,25 @@ class SandboxServer:
 
     # HTTP
 
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Refuse requests for another host name (a page that rebound its name to 127.0.0.1)."""
+        if not from_this_computer(request, self.port):
+            return refusal(_foreign_host(self.url))
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    def _token_refusal(self, request: web.Request) -> ApiError | None:
+        """Telegram's answer to a wrong token: 404 when it is not even shaped like one, else 401."""
+        given = request.match_info["token"]
+        if hmac.compare_digest(given.encode(), self.state.token.encode()):
+            return None
+        head, colon, tail = given.partition(":")
+        return _unauthorized() if colon and head.isdigit() and tail else _not_found()
+
     async def _handle_method(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.state.token:
-            return refusal(_unauthorized())
+        if (wrong := self._token_refusal(request)) is not None:
+            return refusal(wrong)
         name = request.match_info["method"]
         method = find_method(name)
         if method is None:
@@ -251,8 +288,8 @@ class SandboxServer:
             return None
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.state.token:
-            return refusal(_unauthorized())
+        if (wrong := self._token_refusal(request)) is not None:
+            return refusal(wrong)
         stored = self.state.files.by_path(request.match_info["file_path"])
         if stored is None:
             return refusal(_not_found())

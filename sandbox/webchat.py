@@ -23,6 +23,7 @@ from aiohttp import web
 
 from sandbox import inbound, webview
 from sandbox.files import image_size
+from sandbox.loopback import from_this_computer
 from sandbox.state import Chat, SandboxState, UserProfile
 
 log = logging.getLogger(__name__)
@@ -52,22 +53,6 @@ def _refuse(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-@web.middleware
-async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Refuse cross-site POSTs and requests for other host names (DNS rebinding); add safe headers."""
-    host = (request.host or "").rsplit(":", 1)[0]
-    if host not in ("127.0.0.1", "localhost"):
-        return _refuse(403, "use http://127.0.0.1")
-    if request.method == "POST" and CSRF_HEADER not in request.headers:
-        return _refuse(403, f"missing {CSRF_HEADER} header")
-    try:
-        response: web.StreamResponse = await handler(request)
-    except BadAction as problem:
-        response = _refuse(400, str(problem))
-    response.headers.update(_SECURITY_HEADERS)
-    return response
-
-
 class WebChat:
     """``async with WebChat(server.state, port=8080) as web:`` serves the page at :attr:`url`."""
 
@@ -88,7 +73,7 @@ class WebChat:
         self._closing = False
 
     async def start(self) -> None:
-        app = web.Application(middlewares=[_guard], client_max_size=MAX_UPLOAD + 64 * 1024)
+        app = web.Application(middlewares=[self._guard], client_max_size=MAX_UPLOAD + 64 * 1024)
         app.router.add_get("/", self._page)
         app.router.add_get("/static/{name}", self._static)
         app.router.add_get("/api/setup", self._setup)
@@ -124,6 +109,20 @@ class WebChat:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Refuse requests for other host names (DNS rebinding) and cross-site POSTs; add safe headers."""
+        if not from_this_computer(request, self.port):
+            return _refuse(403, f"use {self.url}")
+        if request.method == "POST" and CSRF_HEADER not in request.headers:
+            return _refuse(403, f"missing {CSRF_HEADER} header")
+        try:
+            response: web.StreamResponse = await handler(request)
+        except BadAction as problem:
+            response = _refuse(400, str(problem))
+        response.headers.update(_SECURITY_HEADERS)
+        return response
 
     # Page
 

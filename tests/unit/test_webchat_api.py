@@ -50,6 +50,18 @@ async def test_cross_site_posts_and_other_host_names_are_refused(web: Any) -> No
     assert server.history(MARIA) == []
 
 
+async def test_only_the_loopback_at_the_web_chats_own_port_is_answered(web: Any) -> None:
+    # The same check as the Bot API server's (sandbox.loopback): name and port must both be this server's.
+    _, chat, http = web
+    other_port = chat.port + 1 if chat.port < 65535 else chat.port - 1
+    for host in (f"evil.example:{chat.port}", f"127.0.0.1:{other_port}"):
+        async with http.get("/api/setup", headers={"Host": host}) as response:
+            assert response.status == 403
+            assert await response.json() == {"error": f"use {chat.url}"}  # no people, no chats
+    async with http.get("/api/setup", headers={"Host": f"localhost:{chat.port}"}) as response:
+        assert response.status == 200 and "Maria (patient)" in await response.text()
+
+
 async def test_a_person_cannot_write_in_someone_elses_private_chat(web: Any) -> None:
     server, _, http = web
     status, body = await post(http, f"/api/chats/{MARIA}/send", {"user_id": DANA, "text": "hi"})

@@ -9,7 +9,7 @@ in words. The owner's own presses show the replay is real: the same buttons do c
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers import commands
+from handlers.onboarding import screens as onboarding
 from handlers.plumbing import dispatch
 from handlers.plumbing.callbacks import InvalidButton, Tap, decode, registered
 from handlers.plumbing.dispatch import Access, Press, Unchanged
 from handlers.plumbing.turn import Screen, Services, Turn
-from handlers.onboarding import screens as onboarding
 from handlers.prompts import typed
 from handlers.reminders import screens as reminder_views
 from handlers.routes import ALL
@@ -144,7 +144,7 @@ def buttons_of(screen: Screen | None) -> list[str]:
     return [str(b.callback_data) for row in screen.rows for b in row if b.callback_data is not None]
 
 
-async def open_screen(world: World, build: Any) -> Screen | None:
+async def open_screen(world: World, build: Callable[[Turn], Screen]) -> Screen | None:
     def decide(work: Work) -> Screen | None:
         assert work.case is not None
         return build(Turn.of(world.services, work, work.case, "cmd"))
@@ -153,9 +153,13 @@ async def open_screen(world: World, build: Any) -> Screen | None:
     return result
 
 
-def roots() -> list[Any]:
+def roots() -> list[Callable[[Turn], Screen]]:
     """Where the owner starts: every command's screen, the onboarding questions, each reminder message."""
-    start: list[Any] = [*commands.SCREENS.values(), onboarding.show_reasons, onboarding.show_urgency]
+    start: list[Callable[[Turn], Screen]] = [
+        *commands.SCREENS.values(),
+        onboarding.show_reasons,
+        onboarding.show_urgency,
+    ]
     for reminder in seed().reminders:
         start.append(partial(reminder_views.reminder_screen, reminder=reminder))
     return start
@@ -294,10 +298,16 @@ def asked_of(case: Case, user: int, kind: PromptKind, target: str | None, chat: 
     return case
 
 
-async def typed_text(world: World, user: int, chat: int, text: str) -> Screen | None:
+async def typed_text(
+    world: World, user: int, chat: int, text: str, reply_to: int | None = BOT_MESSAGE
+) -> Screen | None:
+    """Typed text, as handlers/prompts/typed.py handles it (in a group: a reply to `reply_to`)."""
     update_id = world.next_update()
-    act = lambda turn: typed.answer_screen(turn, text, update_id)  # noqa: E731
-    decide = partial(typed._decide, world.services, act, f"m{update_id}", update_id, BOT_MESSAGE)
+
+    def act(turn: Turn) -> Screen:
+        return typed.answer_screen(turn, text, update_id)
+
+    decide = partial(typed._decide, world.services, act, f"m{update_id}", update_id, reply_to)
     result: Screen | None = await world.plans.run_in_chat(
         chat, user, decide, actor_name="Name", update_id=update_id, message_id=update_id
     )
@@ -378,13 +388,7 @@ async def test_a_question_asked_in_the_group_needs_a_reply_to_the_bot_after_it(w
     world.reset(start)
     before = world.stored()
     for reply_to in (None, BOT_MESSAGE - 5):  # plain chatter; a reply to an older message of the bot
-        update_id = world.next_update()
-        act = lambda turn: typed.answer_screen(turn, "Dr. Chen", update_id)  # noqa: E731
-        decide = partial(typed._decide, world.services, act, f"m{update_id}", update_id, reply_to)
-        assert await world.plans.run_in_chat(GROUP, OWNER, decide, update_id=update_id) is None
+        assert await typed_text(world, OWNER, GROUP, "Dr. Chen", reply_to) is None
         assert world.stored() == before
-    update_id = world.next_update()
-    act = lambda turn: typed.answer_screen(turn, "Dr. Chen", update_id)  # noqa: E731
-    decide = partial(typed._decide, world.services, act, f"m{update_id}", update_id, BOT_MESSAGE + 1)
-    await world.plans.run_in_chat(GROUP, OWNER, decide, update_id=update_id)
+    await typed_text(world, OWNER, GROUP, "Dr. Chen", BOT_MESSAGE + 1)
     assert world.stored() != before

@@ -17,7 +17,7 @@ from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
 from journey.models import Attachment, Case, LastAnswer, Member, Prompt, PromptKind, RecordKind
-from journey.targets import SETTINGS, DetailTarget
+from journey.targets import SETTINGS, DetailTarget, VisitTarget
 from journey.when import read_when
 from journey.zones import find_zone, zone_at
 
@@ -57,6 +57,12 @@ class ExpectedFile(JourneyError):
 
 class NothingPending(JourneyError):
     key = "errors/nothing_pending"
+
+
+class QuestionGone(Gone):
+    """What the question was about is gone (removed by someone else meanwhile): the question ends."""
+
+    key = "errors/question_gone"
 
 
 class AskedElsewhere(JourneyError):
@@ -210,8 +216,8 @@ def receive_file(
     member = require_editor(case, user_id)
     prompt = member.prompt
     here = prompt is not None and answers_here(prompt, user_id, where)
-    if prompt is not None and here and prompt.kind is K.RECORD_FILE and prompt.target is not None:
-        kind = RecordKind(prompt.target)
+    if prompt is not None and here and prompt.kind is K.RECORD_FILE and still_asks(case, prompt):
+        kind = RecordKind(prompt.target or "")
         records.attach(case, kind, attachment)
         member.prompt = None
         return kind
@@ -233,7 +239,43 @@ def _pending_or_raise(case: Case, user_id: int) -> Prompt:
     prompt = pending(case, user_id)
     if prompt is None:
         raise NothingPending()
+    if not still_asks(case, prompt):
+        raise QuestionGone()
     return prompt
+
+
+def still_asks(case: Case, prompt: Prompt) -> bool:
+    """Is the thing this question is about still there? (Someone else may have removed the doctor, the
+    call or the visit while this person was typing; a stored question from a damaged file may name
+    nothing.)"""
+    target, kind = prompt.target, prompt.kind
+    if kind in (K.CANDIDATE_INSTITUTION, K.CANDIDATE_CONTACT, K.CANDIDATE_NOTES):
+        return target is not None and existing(case.specialist.candidates, target) is not None
+    if kind in (K.RECORD_REQUESTED_FROM, K.RECORD_FILE):
+        return target in {kind.value for kind in RecordKind}
+    if kind in (K.CALL_REFERENCE, K.CALL_NOTES):
+        return target is not None and existing(case.insurance.calls, target) is not None
+    if kind is K.VISIT_NOTE:
+        return target is not None and existing(case.appointments, target) is not None
+    if kind is K.APPOINTMENT_DETAIL:
+        visit_id, dot, detail = (target or "").partition(".")
+        return (
+            bool(dot) and detail in appointments.DETAILS and existing(case.appointments, visit_id) is not None
+        )
+    if kind is K.ZONE and target == OWN_SETTINGS:
+        return True
+    if kind in (K.ZONE, K.APPOINTMENT_TIME):
+        return target is not None and _visit_target_exists(case, target)
+    return True
+
+
+def _visit_target_exists(case: Case, text: str) -> bool:
+    visit = VisitTarget.read(text)
+    if visit.text() != text:
+        return False  # not a form this bot writes
+    if visit.visit_id is not None:
+        return existing(case.appointments, visit.visit_id) is not None
+    return visit.doctor_id is None or existing(case.specialist.candidates, visit.doctor_id) is not None
 
 
 def _pending_here(case: Case, user_id: int, where: Where | None) -> Prompt:

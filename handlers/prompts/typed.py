@@ -44,6 +44,10 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
         return _not_expected(turn)
     except prompts.AskedElsewhere:
         return _not_expected(turn, "errors/asked_elsewhere")
+    except prompts.QuestionGone:
+        prompts.leave(turn.case, turn.user_id)  # nothing left to answer: stop asking
+        turn.save(update_id)
+        return _not_expected(turn, "errors/question_gone")
     except JourneyError as refused:
         log.info("refused typed text: %s", type(refused).__name__)
         taps = picker.after_reading_error(turn, refused, pending.target or "") if pending else None

@@ -60,7 +60,11 @@ def _start(s: Services, new_id: str, update_id: int, work: Work) -> Screen | Non
     if work.case is not None:
         return _member_screen(s, work, new_id, update_id, _welcome_back)
     assert work.actor is not None and work.chat_id is not None
-    case = cases.start_case(new_case_id(), work.actor, work.now)
+    try:
+        case = cases.start_case(new_case_id(), work.actor, work.now, s.repo.cases_of_user(work.actor))
+    except JourneyError as refused:
+        log.info("refused a new plan: %s", type(refused).__name__)
+        return Screen(s.renderer.render(refused.key, **refused.details))
     prompt = prompts.ask(case, work.actor, PromptKind.PATIENT_NAME)
     work.create(case)
     work.link(work.chat_id, case.id)
@@ -150,7 +154,11 @@ def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: 
     had_pending = prompts.leave(work.case, member.user_id)
     if had_pending:
         turn.save(update_id)
-    return build(turn, had_pending)
+    try:
+        return build(turn, had_pending)
+    except JourneyError as refused:  # e.g. /appointment with a time, when the plan has no room for a visit
+        log.info("refused a command: %s", type(refused).__name__)
+        return Screen(s.renderer.render(refused.key, **refused.details))
 
 
 def screen_command(

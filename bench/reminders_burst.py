@@ -74,7 +74,7 @@ def plan_cases(repo: TinyDBCaseRepository, count: int) -> None:
     """Cases built with the journey functions and saved as the bot saves them; one reminder each at MINUTE."""
     planned_at = MINUTE - timedelta(minutes=1)
     for n in range(count):
-        case = start_case(f"burst-{n:06d}", FIRST_USER + n, planned_at)
+        case = start_case(f"burst-{n:06d}", FIRST_USER + n, planned_at, ())
         case.members[0].settings.zone = ZONE
         appointments.add(case, "visit", VISIT, ZONE, planned_at)
         reminders.replan(case, planned_at)

@@ -66,7 +66,7 @@ def case_id(n: int) -> str:
 
 def build_case(n: int, now: datetime) -> Case:
     """As bench/reminders_burst.py::plan_cases: one owner, a visit, reminders planned."""
-    case = start_case(case_id(n), FIRST_USER + n, now)
+    case = start_case(case_id(n), FIRST_USER + n, now, ())
     case.members[0].settings.zone = ZONE
     appointments.add(case, "visit", now + timedelta(days=20), ZONE, now)
     reminders.replan(case, now)

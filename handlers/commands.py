@@ -62,7 +62,11 @@ def _start(s: Services, new_id: str, update_id: int, work: Work) -> Screen | Non
     if work.case is not None:
         return _member_screen(s, work, new_id, update_id, _welcome_back)
     assert work.actor is not None and work.chat_id is not None
-    case = cases.start_case(new_case_id(), work.actor, work.now)
+    try:
+        case = cases.start_case(new_case_id(), work.actor, work.now, s.repo.cases_of_user(work.actor))
+    except JourneyError as refused:
+        log.info("refused a new plan: %s", type(refused).__name__)
+        return Screen(s.renderer.render(refused.key, **refused.details))
     prompt = prompts.ask(
         case, work.actor, PromptKind.PATIENT_NAME, where=Where(work.chat_id, work.message_id)
     )
@@ -160,7 +164,7 @@ def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: 
         turn.save(update_id)
     try:
         return build(turn, had_pending)
-    except JourneyError as refused:  # e.g. /appointment <time> from someone who may only look
+    except JourneyError as refused:  # e.g. /appointment <time> from a viewer, or no room for a visit
         log.info("refused a command: %s", type(refused).__name__)
         return Screen(s.renderer.render(refused.key, **refused.details))
 

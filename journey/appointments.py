@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from journey import records
-from journey.errors import JourneyError, TooManyItems
+from journey import limits, records
+from journey.errors import JourneyError, TooManyVisits
 from journey.lists import existing, find
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, Case, RecordKind
 from journey.text import LONG, SHORT, clean
 from journey.when import YEARS_AHEAD, TooFar, at_time
 
-MAX_APPOINTMENTS = 10
+MAX_APPOINTMENTS = limits.UPCOMING_VISITS
+MAX_KEPT = limits.VISITS_KEPT
 
 # Fields the user fills one by one after the time is set, with the longest text each may hold.
 DETAILS = {
@@ -27,14 +28,39 @@ DETAILS = {
 
 
 def add(case: Case, appointment_id: str, starts_at: datetime, zone: str, now: datetime) -> Appointment:
-    """A new active appointment; the same id twice (a repeated update) returns the first one."""
+    """A new active appointment; the same id twice (a repeated update) returns the first one.
+
+    At most MAX_APPOINTMENTS visits not yet over; with MAX_KEPT visits in the plan, the oldest cancelled one
+    (else the oldest long over) makes room, so adding and cancelling in a loop never piles visits up.
+    """
     if (same := existing(case.appointments, appointment_id)) is not None:
         return same
-    if len([a for a in case.appointments if a.status is AppointmentStatus.ACTIVE]) >= MAX_APPOINTMENTS:
-        raise TooManyItems(limit=MAX_APPOINTMENTS)
+    check_room(case, now)
+    if len(case.appointments) >= MAX_KEPT:
+        room = _room_maker(case, now)
+        assert room is not None  # check_room found one
+        case.appointments.remove(room)
     appointment = Appointment(id=appointment_id, starts_at=starts_at, zone=zone, created_at=now)
     case.appointments.append(appointment)
     return appointment
+
+
+def check_room(case: Case, now: datetime) -> None:
+    """Refuse a new visit when the plan holds the most it can (asked before the time is typed, too)."""
+    if len(upcoming(case, now)) >= MAX_APPOINTMENTS:
+        raise TooManyVisits(limit=MAX_APPOINTMENTS)
+    if len(case.appointments) >= MAX_KEPT and _room_maker(case, now) is None:
+        raise TooManyVisits(limit=MAX_KEPT)
+
+
+def _room_maker(case: Case, now: datetime) -> Appointment | None:
+    """The visit to drop for a new one: the oldest cancelled, else the oldest over for a good while."""
+    cancelled = [a for a in case.appointments if a.status is AppointmentStatus.CANCELLED]
+    long_over = [a for a in case.appointments if ends_at(a) < now - limits.VISIT_KEPT_AFTER]
+    for candidates in (cancelled, long_over):
+        if candidates:
+            return min(candidates, key=lambda a: (a.created_at or a.starts_at, a.starts_at))
+    return None
 
 
 class TimePassed(JourneyError):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from journey import limits
+from journey.errors import TooManyPlans
 from journey.lists import toggled
 from journey.models import Case, Member, Reason, Role, Urgency
 from journey.text import LONG, SHORT, clean
@@ -12,13 +15,21 @@ from journey.text import LONG, SHORT, clean
 RECENT_UPDATES_KEPT = 20
 
 
-def start_case(case_id: str, owner_id: int, now: datetime) -> Case:
+def start_case(case_id: str, owner_id: int, now: datetime, theirs: Iterable[Case]) -> Case:
+    """A new plan owned by `owner_id`. `theirs` is every plan the person is in: one who owns
+    limits.PLANS_OWNED of them already is refused (plans they only help with do not count)."""
+    if owned(theirs, owner_id) >= limits.PLANS_OWNED:
+        raise TooManyPlans(limit=limits.PLANS_OWNED)
     return Case(
         id=case_id,
         created_at=now,
         updated_at=now,
         members=[Member(user_id=owner_id, role=Role.OWNER)],
     )
+
+
+def owned(theirs: Iterable[Case], user_id: int) -> int:
+    return sum(1 for case in theirs if case.owner_id == user_id)
 
 
 def is_repeat(member: Member, update_id: int) -> bool:

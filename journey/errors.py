@@ -55,6 +55,32 @@ class TooManyItems(JourneyError):
     key = "errors/too_many_items"
 
 
+class TooManyPlans(JourneyError):
+    """The person owns journey.limits.PLANS_OWNED plans already."""
+
+    key = "errors/too_many_plans"
+
+
+class TooManyDoctors(TooManyItems):
+    key = "errors/too_many_doctors"
+
+
+class TooManyFiles(TooManyItems):
+    key = "errors/too_many_files"
+
+
+class TooManyCalls(TooManyItems):
+    key = "errors/too_many_calls"
+
+
+class TooManyQuestions(TooManyItems):
+    key = "errors/too_many_questions"
+
+
+class TooManyVisits(TooManyItems):
+    key = "errors/too_many_visits"
+
+
 class OwnerOnly(JourneyError):
     """Only the owner may do this (change roles, remove someone, or invite when helpers may not)."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from journey.errors import TooManyItems
+from journey import limits
+from journey.errors import TooManyCalls
 from journey.lists import existing, find
 from journey.models import Answer, CallLog, Case, InsuranceOutcome, InsuranceQuestion
 from journey.text import LONG, SHORT, clean
 
-MAX_CALLS = 50
+MAX_CALLS = limits.INSURANCE_CALLS
 
 
 def answer(case: Case, question: InsuranceQuestion, value: Answer) -> None:
@@ -32,11 +33,16 @@ def start_call(case: Case, call_id: str, on: date, who: str | None = None) -> Ca
     """Open a new call log entry dated `on`; the same id twice returns the first one."""
     if (same := existing(case.insurance.calls, call_id)) is not None:
         return same
-    if len(case.insurance.calls) >= MAX_CALLS:
-        raise TooManyItems(limit=MAX_CALLS)
+    check_room(case)
     call = CallLog(id=call_id, on=on, who=clean(who, SHORT) if who is not None else None)
     case.insurance.calls.append(call)
     return call
+
+
+def check_room(case: Case) -> None:
+    """Refuse another call when the log is full (asked before the first question of a call, too)."""
+    if len(case.insurance.calls) >= MAX_CALLS:
+        raise TooManyCalls(limit=MAX_CALLS)
 
 
 def set_call_who(case: Case, call_id: str, text: str) -> None:

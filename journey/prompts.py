@@ -122,14 +122,29 @@ def _asked(case: Case, user_id: int, kind: PromptKind, target: str | None) -> Me
 def ask(
     case: Case, user_id: int, kind: PromptKind, target: str | None = None, where: Where | None = None
 ) -> Prompt:
-    """Wait for this person's answer to a question, in the chat it is asked in (`where`)."""
+    """Wait for this person's answer to a question, in the chat it is asked in (`where`). A question
+    that would add to a full list is refused before it is asked, so nobody types a long answer only to
+    hear there is no room."""
+    member = _asked(case, user_id, kind, target)
+    _check_room(case, kind, target)
     prompt = Prompt(kind, target, *_place(where))
-    _asked(case, user_id, kind, target).prompt = prompt
+    member.prompt = prompt
     return prompt
 
 
 def _place(where: Where | None) -> tuple[int | None, int | None]:
     return (where.chat_id, where.message_id) if where is not None else (None, None)
+
+
+def _check_room(case: Case, kind: PromptKind, target: str | None) -> None:
+    if kind is K.CANDIDATE_NAME:
+        specialist.check_room(case)
+    elif kind is K.OWN_QUESTION:
+        questions.check_room(case)
+    elif kind is K.CALL_WHO and target is None:  # the first question of a new call
+        insurance.check_room(case)
+    elif kind is K.RECORD_FILE and target in set(RecordKind):
+        records.check_room(case, RecordKind(target))
 
 
 def pending(case: Case, user_id: int) -> Prompt | None:

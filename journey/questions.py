@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from journey.errors import Gone, TooManyItems, TooManyTop
+from journey import limits
+from journey.errors import Gone, TooManyQuestions, TooManyTop
 from journey.lists import existing, find
 from journey.models import Case, ChosenQuestion
 from journey.text import LONG, clean
 
-MAX_TOP = 3
-MAX_QUESTIONS = 40
+MAX_TOP = limits.TOP_QUESTIONS
+MAX_QUESTIONS = limits.QUESTIONS
 
 
 def find_question(case: Case, question_id: str) -> ChosenQuestion:
@@ -33,7 +34,7 @@ def toggle_bank_question(case: Case, bank_id: str, known_ids: frozenset[str], on
             return on is True
     if on is False:
         return False
-    _check_room(case)
+    check_room(case)
     case.questions.chosen.append(ChosenQuestion(id=f"b{bank_id}", bank_id=bank_id))
     return True
 
@@ -43,7 +44,7 @@ def add_own_question(case: Case, question_id: str, text: str) -> ChosenQuestion:
     if (same := existing(case.questions.chosen, question_id)) is not None:
         return same
     cleaned = clean(text, LONG)
-    _check_room(case)
+    check_room(case)
     question = ChosenQuestion(id=question_id, text=cleaned)
     case.questions.chosen.append(question)
     return question
@@ -71,6 +72,7 @@ def ordered(case: Case) -> list[ChosenQuestion]:
     return top_questions(case) + [q for q in case.questions.chosen if not q.top]
 
 
-def _check_room(case: Case) -> None:
+def check_room(case: Case) -> None:
+    """Refuse another question when the list is full (asked before a question is typed, too)."""
     if len(case.questions.chosen) >= MAX_QUESTIONS:
-        raise TooManyItems(limit=MAX_QUESTIONS)
+        raise TooManyQuestions(limit=MAX_QUESTIONS)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from journey.errors import Gone, TooManyItems
+from journey import limits
+from journey.errors import Gone, TooManyFiles
 from journey.models import Attachment, Case, RecordItem, RecordKind, RecordStatus
 from journey.text import SHORT, clean
 
-MAX_ATTACHMENTS = 20
+MAX_ATTACHMENTS = limits.FILES_PER_RECORD
 
 # Statuses that mean "we have it, or it is on its way or already there".
 IN_HAND = frozenset({RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED})
@@ -39,12 +40,17 @@ def attach(case: Case, kind: RecordKind, attachment: Attachment) -> RecordItem:
     item = find_item(case, kind)
     if any(a.file_unique_id == attachment.file_unique_id for a in item.attachments):
         return item
-    if len(item.attachments) >= MAX_ATTACHMENTS:
-        raise TooManyItems(limit=MAX_ATTACHMENTS)
+    check_room(case, kind)
     item.attachments.append(attachment)
     if item.status in (RecordStatus.NOT_NEEDED, RecordStatus.TO_REQUEST, RecordStatus.REQUESTED):
         item.status = RecordStatus.RECEIVED
     return item
+
+
+def check_room(case: Case, kind: RecordKind) -> None:
+    """Refuse another file on a record that holds the most it can (asked before the file is sent, too)."""
+    if len(find_item(case, kind).attachments) >= MAX_ATTACHMENTS:
+        raise TooManyFiles(limit=MAX_ATTACHMENTS)
 
 
 def needed_items(case: Case) -> list[RecordItem]:

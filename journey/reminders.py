@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from journey.access import EDIT_ROLES
+from journey.access import EDIT_ROLES, require_member
 from journey.appointments import ends_at, upcoming
+from journey.errors import Gone
 from journey.models import (
     Appointment,
     AppointmentStatus,
     Case,
     Member,
     Notify,
+    RecordKind,
     RecordStatus,
     Reminder,
     ReminderKind,
@@ -119,23 +121,37 @@ SNOOZED = "snooze-"  # id prefix of reminders the user asked to see again later
 
 
 def snooze(case: Case, user_id: int, kind: ReminderKind, about: str, now: datetime, new_id: str) -> Reminder:
-    """The same reminder again later (outside quiet hours). `about` is the visit or the record it is about."""
+    """The same reminder again later (outside quiet hours). `about` is the visit or the record it is about.
+
+    One "Later" per reminder and person (limits.LATER_PER_REMINDER): tapping it again, on this message or
+    on an older copy, moves the one already waiting to three hours from now instead of adding another.
+    `about` comes from a button, so it must name a record kind or a visit of this plan (else Gone).
+    """
     reminder_id = f"{SNOOZED}{new_id}"
     if (same := next((r for r in case.reminders if r.id == reminder_id), None)) is not None:
         return same
-    member = next(m for m in case.members if m.user_id == user_id)
+    member = require_member(case, user_id)
     is_record = kind is R.RECORD_FOLLOW_UP
     visit = None if is_record else next((a for a in case.appointments if a.id == about), None)
+    if (is_record and about not in set(RecordKind)) or (not is_record and visit is None):
+        raise Gone()
     zone = member_zone(member, visit.zone if visit else "UTC")
     due_at = _outside_quiet(now + SNOOZE, member, zone, visit.starts_at if visit else None)
-    reminder = Reminder(
-        id=reminder_id,
-        kind=kind,
-        due_at=due_at,
-        user_id=user_id,
-        appointment_id=visit.id if visit else None,
-        target=about if is_record else None,
-    )
+    target = about if is_record else None
+    appointment_id = visit.id if visit else None
+    waiting = [
+        r
+        for r in case.reminders
+        if r.id.startswith(SNOOZED)
+        and r.status is ReminderStatus.PENDING
+        and (r.user_id, r.kind, r.appointment_id, r.target) == (user_id, kind, appointment_id, target)
+    ]
+    if waiting:
+        kept, *extra = waiting  # a pile-up saved before this rule shrinks to one
+        kept.due_at, kept.attempts = due_at, 0
+        case.reminders = [r for r in case.reminders if not any(r is e for e in extra)]
+        return kept
+    reminder = Reminder(reminder_id, kind, due_at, user_id, appointment_id=appointment_id, target=target)
     case.reminders.append(reminder)
     return reminder
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from journey.errors import TooManyItems
+from journey import limits
+from journey.errors import TooManyDoctors
 from journey.lists import existing, find, toggled
 from journey.models import Candidate, CandidateStatus, Case, SpecialistKind
 from journey.text import LONG, SHORT, clean
 
-MAX_CANDIDATES = 30
+MAX_CANDIDATES = limits.DOCTORS
 
 
 def toggle_needed(case: Case, kind: SpecialistKind, on: bool | None = None) -> None:
@@ -22,11 +23,16 @@ def add_candidate(case: Case, candidate_id: str, name: str) -> Candidate:
     """Add a doctor by name. Adding the same id again (a repeated update) returns the first one."""
     if (same := existing(case.specialist.candidates, candidate_id)) is not None:
         return same
-    if len(case.specialist.candidates) >= MAX_CANDIDATES:
-        raise TooManyItems(limit=MAX_CANDIDATES)
+    check_room(case)
     candidate = Candidate(id=candidate_id, name=clean(name, SHORT))
     case.specialist.candidates.append(candidate)
     return candidate
+
+
+def check_room(case: Case) -> None:
+    """Refuse another doctor when the short list is full (asked before the name is typed, too)."""
+    if len(case.specialist.candidates) >= MAX_CANDIDATES:
+        raise TooManyDoctors(limit=MAX_CANDIDATES)
 
 
 def set_institution(case: Case, candidate_id: str, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.plumbing.dispatch import OWN, SELF, Routes, route, table
 from handlers.sharing import screens as sharing_views
 from handlers.sharing.taps import (
+    CasesPageTap,
     CasesTap,
     DeclineTap,
     DeletePlanTap,
@@ -46,6 +47,7 @@ ROUTES: Routes = table(
     route(JoinTap, sharing_views.on_join, access=SELF),
     route(DeclineTap, sharing_views.on_decline, keeps_prompt=True, access=SELF),
     route(CasesTap, sharing_views.show_cases),
+    route(CasesPageTap, sharing_views.show_cases),
     route(UseCaseTap, sharing_views.on_use_case),
     route(NewCaseTap, sharing_views.on_new_case, access=SELF),
 )

@@ -7,9 +7,10 @@ from telegram import InlineKeyboardButton
 from handlers.menu import screens as menu
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.callbacks import Tap
-from handlers.plumbing.turn import Screen, Turn, button_for
+from handlers.plumbing.turn import Screen, Turn, button_for, page_row, paginate
 from handlers.prompts.asking import show_prompt
 from handlers.sharing.taps import (
+    CasesPageTap,
     CasesTap,
     DeclineTap,
     DeletePlanTap,
@@ -31,7 +32,7 @@ from handlers.sharing.taps import (
     ShareTap,
     UseCaseTap,
 )
-from journey import cases, prompts, sharing
+from journey import cases, limits, prompts, sharing
 from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
 from journey.errors import Gone, InviteUnknown
@@ -235,20 +236,23 @@ def on_delete_yes(turn: Turn, _: DeletePlanYesTap) -> Screen:
 # --- several plans ----------------------------------------------------------------------------------
 
 
-def show_cases(turn: Turn, _: CasesTap | None = None) -> Screen:
+def show_cases(turn: Turn, tap: CasesTap | CasesPageTap | None = None) -> Screen:
+    """The plans this person is in, a page at a time: someone may help with many plans of others."""
     mine = turn.services.repo.cases_of_user(turn.user_id)
+    page = paginate(mine, tap.page if isinstance(tap, CasesPageTap) else 0, limits.PLANS_PER_PAGE)
     plans = []
     rows: list[list[InlineKeyboardButton]] = []
-    for case in mine:
+    for case in page.items:
         member = find_member(case, turn.user_id)
         assert member is not None  # cases_of_user checks membership
         name = plan_name(turn, case)
         active = case.id == turn.case.id
         plans.append({"name": name, "role": member.role.value, "active": active})
         rows.append([_button_for(case, turn.label("plan", name=name, active=active), UseCaseTap())])
+    rows.append(page_row(turn, page, CasesPageTap))
     rows.append([turn.button(turn.label("new_plan"), NewCaseTap())])
     rows.append([_menu(turn)])
-    return turn.screen("sharing/cases", rows, plans=plans)
+    return turn.screen("sharing/cases", rows, plans=plans, page=page)
 
 
 def _button_for(case: Case, label: str, tap: Tap) -> InlineKeyboardButton:
@@ -267,7 +271,8 @@ def on_new_case(turn: Turn, _: NewCaseTap) -> Screen:
     """Start a plan of one's own, next to the ones helped with; it becomes the active one."""
     if turn.chat_id != turn.user_id:
         raise Gone()
-    case = cases.start_case(new_case_id(), turn.user_id, turn.now)
+    theirs = turn.services.repo.cases_of_user(turn.user_id)
+    case = cases.start_case(new_case_id(), turn.user_id, turn.now, theirs)
     own = Turn.of(turn.services, turn.unit, case, turn.new_id)
     prompt = prompts.ask(case, turn.user_id, PromptKind.PATIENT_NAME, where=turn.where)
     turn.unit.create(case)

@@ -135,6 +135,14 @@ class CasesTap(Tap):
     """The plans this person is in."""
 
 
+@tap("csp")
+@dataclass(frozen=True)
+class CasesPageTap(Tap):
+    """A page of the plans this person is in (someone may help with many)."""
+
+    page: int
+
+
 @tap("csu")
 @dataclass(frozen=True)
 class UseCaseTap(Tap):

@@ -119,6 +119,8 @@ def on_change_time(turn: Turn, tap: ChangeTimeTap) -> Screen:
 def ask_time(turn: Turn, target: VisitTarget) -> Screen:
     """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once)."""
     member = require_member(turn.case, turn.user_id)
+    if target.is_new:
+        appointments.check_room(turn.case, turn.now)  # before anyone types a time for a visit with no room
     if target.is_new and member.settings.zone is None:
         return ask(turn, PromptKind.ZONE, target.text()).with_head(turn.render("appointment/zone_first"))
     return ask(turn, PromptKind.APPOINTMENT_TIME, target.text())

@@ -15,7 +15,7 @@ STRANGER = 999
 
 
 def new_case(case_id: str = "case-0001") -> Case:
-    case = start_case(case_id, OWNER, NOW)
+    case = start_case(case_id, OWNER, NOW, ())
     case.members.append(Member(user_id=VIEWER, role=Role.VIEWER))
     return case
 

@@ -113,6 +113,7 @@ CODES = set(
         "jn",
         "jx",
         "cs",
+        "csp",
         "csu",
         "csn",
     ]

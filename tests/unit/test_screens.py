@@ -1,5 +1,8 @@
 """Every screen, rendered from an empty case and from a worst-case full one, is something Telegram accepts:
-valid HTML of the allowed tags, at most 4096 characters, buttons with labels and callback data <= 64 bytes.
+valid HTML of the allowed tags, at most 4096 characters once its entities are parsed, at most 100 buttons,
+buttons with labels and callback data <= 64 bytes.
+
+The full case has every list at its limit (journey/limits.py) and every text at its longest.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from handlers.questions import screens as questions
 from handlers.records import screens as records
 from handlers.reminders import screens as reminder_views
 from handlers.settings import screens as settings_screen
+from handlers.sharing import screens as sharing_views
+from handlers.sharing.taps import CasesPageTap
 from handlers.specialist import screens as specialist
 from handlers.visit import picker
 from handlers.visit import screens as appointment
 from handlers.visit.taps import CancelVisitTap, KindsOfVisitTap
-from journey import appointments, cases
+from journey import appointments, cases, limits, sharing
 from journey import insurance as ins
 from journey import questions as qs
 from journey import specialist as sp
@@ -34,12 +39,14 @@ from journey.models import (
     Case,
     InsuranceOutcome,
     InsuranceQuestion,
+    Member,
     Prompt,
     PromptKind,
     RecordKind,
     RecordStatus,
     Reminder,
     ReminderKind,
+    Role,
     Urgency,
 )
 from journey.targets import NEW_VISIT
@@ -67,7 +74,7 @@ def full_case() -> Case:
         sp.set_notes(case, f"c{n}", WIDE[:LONG])
     for item in case.records.items:
         item.status, item.requested_from, item.requested_on = RecordStatus.REQUESTED, WIDE[:SHORT], TODAY
-        item.attachments = [photo(str(n)) for n in range(20)]
+        item.attachments = [photo(str(n)) for n in range(limits.FILES_PER_RECORD)]
     for n in range(ins.MAX_CALLS):
         call = ins.start_call(case, f"k{n}", TODAY - timedelta(days=n), who=WIDE[:SHORT])
         call.reference, call.notes = WIDE[:SHORT], WIDE[:LONG]
@@ -77,11 +84,20 @@ def full_case() -> Case:
     case.insurance.outcome = InsuranceOutcome.PARTLY
     for n in range(qs.MAX_QUESTIONS):
         qs.add_own_question(case, f"q{n}", f"{n}{WIDE}"[:LONG])
-    for n in range(appointments.MAX_APPOINTMENTS):
+    for n in range(limits.VISITS_KEPT - limits.UPCOMING_VISITS):  # cancelled ones fill the rest
+        appointments.add(case, f"x{n}", NOW + timedelta(days=n + 3), "America/Chicago", NOW)
+        appointments.cancel(case, f"x{n}")
+    for n in range(limits.UPCOMING_VISITS):
         appointments.add(case, f"a{n + 1}", NOW + timedelta(days=n + 3), "America/Chicago", NOW)
         for detail, limit in appointments.DETAILS.items():
             appointments.set_detail(case, f"a{n + 1}", detail, WIDE[:limit])
         appointments.set_visit_note(case, f"a{n + 1}", WIDE[:LONG])
+    assert len(case.appointments) == limits.VISITS_KEPT
+    case.members[0].name = sharing.clean_name(WIDE)
+    for n in range(sharing.MAX_MEMBERS - len(case.members)):
+        case.members.append(Member(user_id=1000 + n, role=Role.EDITOR, name=sharing.clean_name(f"{n}{WIDE}")))
+    for n in range(sharing.MAX_OPEN_INVITES):
+        sharing.create_invite(case, OWNER, Role.VIEWER, NOW, f"i{n}")
     return case
 
 
@@ -92,7 +108,19 @@ def with_visit(case: Case) -> Case:
 
 
 def turn_for(case: Case) -> Turn:
-    services = Services(InMemoryCaseRepository(), RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    """A turn of the owner. With a full case, the owner also owns the most plans and helps with 40 more."""
+    repo = InMemoryCaseRepository()
+    repo.save_case(case)
+    if len(case.members) == sharing.MAX_MEMBERS:
+        for n in range(limits.PLANS_OWNED - 1 + 40):
+            other = cases.start_case(
+                f"case-{n:04d}x", OWNER if n < limits.PLANS_OWNED - 1 else 5000 + n, NOW, ()
+            )
+            other.profile.patient_name = f"{n}{WIDE}"[:SHORT]
+            if other.owner_id != OWNER:
+                other.members.append(Member(user_id=OWNER, role=Role.VIEWER))
+            repo.save_case(other)
+    services = Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
     return Turn(services, case, OWNER, NOW, "newid")
 
 
@@ -143,6 +171,12 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),
     "two days": with_args(picker.two_days_screen, date(2026, 12, 3), date(2026, 3, 12), None, "new"),
     "settings": settings_screen.show_settings,
+    "share": sharing_views.show_share,
+    "members": sharing_views.show_members,
+    "member": with_args(sharing_views.member_screen, 222),
+    "leave": sharing_views.show_leave,
+    "cases": sharing_views.show_cases,
+    "cases page 99": with_args(sharing_views.show_cases, CasesPageTap(99)),
     **{
         f"reminder {k.value}": with_args(reminder_views.reminder_screen, SAMPLE_REMINDERS[k])
         for k in ReminderKind
@@ -153,6 +187,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
 def assert_telegram_accepts(screen: Screen) -> None:
     formatted = parse_html(screen.text)  # raises on a tag Telegram refuses or bad nesting
     assert 0 < utf16_len(formatted.text) <= 4096
+    assert sum(len(row) for row in screen.rows) <= 100
     for row in screen.rows:
         assert 0 < len(row) <= 8
         for button in row:

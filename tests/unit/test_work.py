@@ -108,7 +108,7 @@ async def test_a_new_plan_and_its_chat_link_are_written_in_a_safe_order() -> Non
     def start(work: Work) -> None:
         from journey.cases import start_case
 
-        case = start_case("case-0002", 333, NOW)
+        case = start_case("case-0002", 333, NOW, ())
         work.create(case)
         work.link(333, case.id)
 

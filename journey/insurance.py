@@ -7,7 +7,7 @@ from datetime import date
 from journey.errors import TooManyItems
 from journey.lists import existing, find
 from journey.models import Answer, CallLog, Case, InsuranceOutcome, InsuranceQuestion
-from journey.text import LONG, SHORT, clean
+from journey.text import LONG, SHORT, clean, line
 
 MAX_CALLS = 50
 
@@ -17,7 +17,7 @@ def answer(case: Case, question: InsuranceQuestion, value: Answer) -> None:
 
 
 def set_expected_cost(case: Case, text: str) -> None:
-    case.insurance.expected_cost = clean(text, SHORT)
+    case.insurance.expected_cost = line(text, SHORT)
 
 
 def set_outcome(case: Case, outcome: InsuranceOutcome) -> None:
@@ -34,17 +34,17 @@ def start_call(case: Case, call_id: str, on: date, who: str | None = None) -> Ca
         return same
     if len(case.insurance.calls) >= MAX_CALLS:
         raise TooManyItems(limit=MAX_CALLS)
-    call = CallLog(id=call_id, on=on, who=clean(who, SHORT) if who is not None else None)
+    call = CallLog(id=call_id, on=on, who=line(who, SHORT) if who is not None else None)
     case.insurance.calls.append(call)
     return call
 
 
 def set_call_who(case: Case, call_id: str, text: str) -> None:
-    find_call(case, call_id).who = clean(text, SHORT)
+    find_call(case, call_id).who = line(text, SHORT)
 
 
 def set_call_reference(case: Case, call_id: str, text: str) -> None:
-    find_call(case, call_id).reference = clean(text, SHORT)
+    find_call(case, call_id).reference = line(text, SHORT)
 
 
 def set_call_notes(case: Case, call_id: str, text: str) -> None:

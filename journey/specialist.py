@@ -5,7 +5,7 @@ from __future__ import annotations
 from journey.errors import TooManyItems
 from journey.lists import existing, find, toggled
 from journey.models import Candidate, CandidateStatus, Case, SpecialistKind
-from journey.text import LONG, SHORT, clean
+from journey.text import LONG, SHORT, clean, line
 
 MAX_CANDIDATES = 30
 
@@ -24,17 +24,17 @@ def add_candidate(case: Case, candidate_id: str, name: str) -> Candidate:
         return same
     if len(case.specialist.candidates) >= MAX_CANDIDATES:
         raise TooManyItems(limit=MAX_CANDIDATES)
-    candidate = Candidate(id=candidate_id, name=clean(name, SHORT))
+    candidate = Candidate(id=candidate_id, name=line(name, SHORT))
     case.specialist.candidates.append(candidate)
     return candidate
 
 
 def set_institution(case: Case, candidate_id: str, text: str) -> None:
-    find_candidate(case, candidate_id).institution = clean(text, SHORT)
+    find_candidate(case, candidate_id).institution = line(text, SHORT)
 
 
 def set_contact(case: Case, candidate_id: str, text: str) -> None:
-    find_candidate(case, candidate_id).contact = clean(text, SHORT)
+    find_candidate(case, candidate_id).contact = line(text, SHORT)
 
 
 def set_notes(case: Case, candidate_id: str, text: str) -> None:

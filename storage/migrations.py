@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 4
+CURRENT_SCHEMA = 5
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -69,8 +69,16 @@ def _v3_to_v4(doc: Document) -> Document:
     return doc
 
 
+def _v4_to_v5(doc: Document) -> Document:
+    """Schema 5 adds what a member has set aside for one tap: the rest of a meeting invitation pasted as a
+    video link, until it is added to the visit's notes. Older plans have nothing set aside."""
+    for member in doc.get("members", []):
+        member.setdefault("aside", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

@@ -250,7 +250,7 @@ def test_a_real_schema_3_document_gains_an_empty_outbox(tmp_path: Path) -> None:
 
 def test_a_real_schema_4_document_loads_with_nothing_set_aside() -> None:
     """A case as the outbox release wrote it (schema 4, members without `aside`) loads with no offer open."""
-    doc = {
+    doc: dict[str, Any] = {
         "schema": 4,
         "id": "case-v4-0001",
         "created_at": "2026-11-20T10:00:00+00:00",

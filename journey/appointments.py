@@ -7,10 +7,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journey import limits, records
-from journey.errors import JourneyError, TooManyVisits
+from journey.errors import Gone, JourneyError, TooManyVisits
 from journey.lists import existing, find
-from journey.models import Appointment, AppointmentKind, AppointmentStatus, Case, RecordKind
-from journey.text import LONG, SHORT, clean
+from journey.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Aside,
+    Case,
+    Member,
+    Prompt,
+    PromptKind,
+    RecordKind,
+)
+from journey.targets import DetailTarget
+from journey.text import LINK, LONG, SHORT, clean, fit, line, phone, video_link
 from journey.when import YEARS_AHEAD, TooFar, at_time
 
 MAX_APPOINTMENTS = limits.UPCOMING_VISITS
@@ -21,7 +32,7 @@ DETAILS = {
     "doctor": SHORT,
     "institution": SHORT,
     "address": LONG,
-    "video_link": SHORT,
+    "video_link": LINK,
     "phone": SHORT,
     "notes": LONG,
 }
@@ -88,10 +99,25 @@ def reschedule(case: Case, appointment_id: str, starts_at: datetime, zone: str) 
     return appointment
 
 
+def read_detail(detail: str, text: str) -> str:
+    """What a detail holds, from what was typed: one line for a name or place, lines for an address or
+    notes, a number for the phone, and a single web link for the video (the rest of a pasted invitation
+    is left out here: see `aside_from`)."""
+    match detail:
+        case "video_link":
+            return video_link(text).link
+        case "phone":
+            return phone(text)
+        case "address" | "notes":
+            return clean(text, DETAILS[detail])
+        case _:
+            return line(text, DETAILS[detail])
+
+
 def set_detail(case: Case, appointment_id: str, detail: str, text: str) -> Appointment:
     """Set doctor, institution, address, video link, phone or notes. Any change bumps the calendar sequence."""
     appointment = find_appointment(case, appointment_id)
-    value = clean(text, DETAILS[detail])
+    value = read_detail(detail, text)
     if getattr(appointment, detail) != value:
         setattr(appointment, detail, value)
         appointment.sequence += 1
@@ -123,6 +149,37 @@ def move_to_zone(case: Case, appointment_id: str, zone: str) -> Appointment:
 
 def set_visit_note(case: Case, appointment_id: str, text: str) -> None:
     find_appointment(case, appointment_id).outcome_note = clean(text, LONG)
+
+
+def aside_from(prompt: Prompt, text: str) -> Aside | None:
+    """After a video link was saved from a pasted invitation: the rest of its text, kept for the offer to
+    put it in the visit's notes. None for any other answer (which also drops an older offer)."""
+    if prompt.kind is not PromptKind.APPOINTMENT_DETAIL:
+        return None
+    wanted = DetailTarget.read(prompt.target)
+    if wanted.detail != "video_link":
+        return None
+    rest = video_link(text).rest
+    return Aside(wanted.visit_id, rest) if rest else None
+
+
+def add_aside_to_notes(case: Case, member: Member, appointment_id: str) -> bool:
+    """Put the text set aside for this visit at the end of its notes, as much as the notes can hold.
+
+    Returns False when some of it did not fit. The offer is used up either way.
+    """
+    aside = member.aside
+    if aside is None or aside.visit_id != appointment_id:
+        raise Gone()
+    appointment = find_appointment(case, appointment_id)
+    before = f"{appointment.notes}\n\n" if appointment.notes else ""
+    room = DETAILS["notes"] - len(before)
+    added = fit(aside.text, room) if room > 0 else ""
+    if added:
+        appointment.notes = before + added
+        appointment.sequence += 1
+    member.aside = None
+    return added == aside.text
 
 
 def ends_at(appointment: Appointment) -> datetime:

@@ -14,12 +14,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
+from journey.text import fit, is_web_link, visible
+
 PRODID = "-//Second Opinion Companion//EN"
 DOMAIN = "second-opinion-companion.local"
 ORGANIZER_NAME = "Second Opinion Companion"  # the product's name, not prose: the same in every language
 ORGANIZER_ADDRESS = f"mailto:noreply@{DOMAIN}"
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Calendar apps cut or choke on very long values; what we write is far shorter unless stored text is odd.
+LINE_LIMIT = 1000  # summary, location, alarm text
+DESCRIPTION_LIMIT = 8000
+
+
+def _text(value: str, limit: int, *, multiline: bool = False) -> str:
+    """Stored text made safe for a TEXT property: nothing invisible (control characters, bidi controls),
+    one line where a line is expected, and not endless. icalendar escapes the rest (commas, semicolons)."""
+    return fit(visible(value, multiline=multiline).strip(), limit)
 
 
 @dataclass(frozen=True)
@@ -89,13 +100,15 @@ def build_ics(event: CalendarEvent, now: datetime) -> bytes:
     vevent.add("sequence", event.sequence)
     vevent.add("dtstart", start)  # icalendar writes TZID=<zone key> for a ZoneInfo datetime
     vevent.add("dtend", end)
-    vevent.add("summary", event.summary)
+    vevent.add("summary", _text(event.summary, LINE_LIMIT))
+    # A link stored by an older version may be any text: it is then only words in the location.
+    url = event.url if event.url is not None and is_web_link(event.url) else None
     location = event.location if event.location is not None else event.url
-    if location is not None:
-        vevent.add("location", location)
-    if event.url is not None:
-        vevent.add("url", event.url)
-    vevent.add("description", event.description)
+    if location is not None and (where := _text(location, LINE_LIMIT)):
+        vevent.add("location", where)
+    if url is not None:
+        vevent.add("url", url)
+    vevent.add("description", _text(event.description, DESCRIPTION_LIMIT, multiline=True))
     organizer = vCalAddress(ORGANIZER_ADDRESS)
     organizer.params["CN"] = ORGANIZER_NAME
     vevent.add("organizer", organizer)  # RFC 5546 requires ORGANIZER for PUBLISH and CANCEL
@@ -107,7 +120,7 @@ def build_ics(event: CalendarEvent, now: datetime) -> bytes:
         for before in event.alarms:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", event.alarm_text)
+            alarm.add("description", _text(event.alarm_text, LINE_LIMIT) or ORGANIZER_NAME)
             alarm.add("trigger", -before, parameters={"RELATED": "START"})
             vevent.add_component(alarm)
 

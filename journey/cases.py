@@ -9,7 +9,7 @@ from journey import limits
 from journey.errors import TooManyPlans
 from journey.lists import toggled
 from journey.models import Case, Member, Reason, Role, Urgency
-from journey.text import LONG, SHORT, clean
+from journey.text import LONG, SHORT, clean, line
 
 # Telegram may re-deliver an update; remembering this many per member is plenty to spot a repeat.
 RECENT_UPDATES_KEPT = 20
@@ -42,7 +42,7 @@ def remember_update(member: Member, update_id: int) -> None:
 
 
 def set_patient_name(case: Case, text: str) -> None:
-    case.profile.patient_name = clean(text, SHORT)
+    case.profile.patient_name = line(text, SHORT)
 
 
 def set_diagnosis(case: Case, text: str) -> None:

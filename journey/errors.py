@@ -123,3 +123,21 @@ class NotYourself(JourneyError):
     """Changing your own role or removing yourself goes through /leave, not the members screen."""
 
     key = "errors/not_yourself"
+
+
+class NotALink(JourneyError):
+    """A video link that holds no web address starting with http:// or https://."""
+
+    key = "errors/not_a_link"
+
+
+class SeveralLinks(JourneyError):
+    """A video link that holds more than one web address: which one joins the visit?"""
+
+    key = "errors/several_links"
+
+
+class NotAPhone(JourneyError):
+    """A phone number with (almost) no digits in it."""
+
+    key = "errors/not_a_phone"

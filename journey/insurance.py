@@ -8,7 +8,7 @@ from journey import limits
 from journey.errors import TooManyCalls
 from journey.lists import existing, find
 from journey.models import Answer, CallLog, Case, InsuranceOutcome, InsuranceQuestion
-from journey.text import LONG, SHORT, clean
+from journey.text import LONG, SHORT, clean, line
 
 MAX_CALLS = limits.INSURANCE_CALLS
 
@@ -18,7 +18,7 @@ def answer(case: Case, question: InsuranceQuestion, value: Answer) -> None:
 
 
 def set_expected_cost(case: Case, text: str) -> None:
-    case.insurance.expected_cost = clean(text, SHORT)
+    case.insurance.expected_cost = line(text, SHORT)
 
 
 def set_outcome(case: Case, outcome: InsuranceOutcome) -> None:
@@ -34,7 +34,7 @@ def start_call(case: Case, call_id: str, on: date, who: str | None = None) -> Ca
     if (same := existing(case.insurance.calls, call_id)) is not None:
         return same
     check_room(case)
-    call = CallLog(id=call_id, on=on, who=clean(who, SHORT) if who is not None else None)
+    call = CallLog(id=call_id, on=on, who=line(who, SHORT) if who is not None else None)
     case.insurance.calls.append(call)
     return call
 
@@ -46,11 +46,11 @@ def check_room(case: Case) -> None:
 
 
 def set_call_who(case: Case, call_id: str, text: str) -> None:
-    find_call(case, call_id).who = clean(text, SHORT)
+    find_call(case, call_id).who = line(text, SHORT)
 
 
 def set_call_reference(case: Case, call_id: str, text: str) -> None:
-    find_call(case, call_id).reference = clean(text, SHORT)
+    find_call(case, call_id).reference = line(text, SHORT)
 
 
 def set_call_notes(case: Case, call_id: str, text: str) -> None:

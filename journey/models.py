@@ -363,6 +363,15 @@ class LastAnswer:
 
 
 @dataclass
+class Aside:
+    """Text kept for one tap: the rest of a meeting invitation pasted as a visit's video link, until the
+    member adds it to that visit's notes (or goes elsewhere, which drops it). At most a note's length."""
+
+    visit_id: str
+    text: str
+
+
+@dataclass
 class Member:
     user_id: int
     role: Role
@@ -378,6 +387,7 @@ class Member:
     joined_at: datetime | None = None
     invited_by: int | None = None
     last_answer: LastAnswer | None = None
+    aside: Aside | None = None
 
 
 class InviteStatus(enum.StrEnum):

@@ -152,13 +152,14 @@ def pending(case: Case, user_id: int) -> Prompt | None:
 
 
 def leave(case: Case, user_id: int) -> bool:
-    """Forget what we were waiting for, and any file not yet placed (the user went elsewhere).
+    """Forget what we were waiting for, any file not yet placed and any text set aside (the user went
+    elsewhere).
 
     Returns True if there was something to forget (so the case needs saving).
     """
     member = require_member(case, user_id)
-    had = member.prompt is not None or member.pending_file is not None
-    member.prompt, member.pending_file = None, None
+    had = member.prompt is not None or member.pending_file is not None or member.aside is not None
+    member.prompt, member.pending_file, member.aside = None, None, None
     return had
 
 
@@ -173,6 +174,7 @@ def answer(
     if last is not None and (last.digest, last.next_kind) == (digest, prompt.kind) and now - last.at < REPEAT:
         raise RepeatedAnswer()
     step = _apply(case, user_id, prompt, text, new_id, now, today, where)
+    member.aside = appointments.aside_from(prompt, text)  # the rest of a pasted invitation, to offer
     follows = step.next is not None and step.next is not prompt
     member.last_answer = LastAnswer(digest, step.next.kind, now) if follows and step.next else None
     return step

@@ -7,7 +7,7 @@ from datetime import date
 from journey import limits
 from journey.errors import Gone, TooManyFiles
 from journey.models import Attachment, Case, RecordItem, RecordKind, RecordStatus
-from journey.text import SHORT, clean
+from journey.text import SHORT, line
 
 MAX_ATTACHMENTS = limits.FILES_PER_RECORD
 
@@ -32,7 +32,7 @@ def set_status(case: Case, kind: RecordKind, status: RecordStatus, today: date) 
 
 
 def set_requested_from(case: Case, kind: RecordKind, text: str) -> None:
-    find_item(case, kind).requested_from = clean(text, SHORT)
+    find_item(case, kind).requested_from = line(text, SHORT)
 
 
 def attach(case: Case, kind: RecordKind, attachment: Attachment) -> RecordItem:

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from journey import text
 from journey.access import find_member, require_editor, require_member
 from journey.errors import (
     AlreadyMember,
@@ -29,7 +30,6 @@ from journey.errors import (
     TooManyMembers,
 )
 from journey.models import Case, GroupChat, Invite, InviteStatus, Member, Notify, Role
-from journey.text import SHORT
 
 INVITE_LIFETIME = timedelta(days=7)
 MAX_MEMBERS = 12  # a family and a friend or two; more would be a crowd in one plan
@@ -236,9 +236,8 @@ def note_name(member: Member, name: str | None) -> bool:
 
 
 def clean_name(name: str | None) -> str | None:
-    # Telegram's name, not the user's typing: squeeze and cut rather than refuse.
-    words = " ".join((name or "").split())
-    return words[:SHORT] or None
+    # Telegram's name, not the user's typing: squeeze and cut rather than refuse (journey/text.py).
+    return text.name(name)
 
 
 def link_group(case: Case, chat_id: int, by: int, now: datetime) -> GroupChat:

@@ -6,7 +6,7 @@ from journey import limits
 from journey.errors import TooManyDoctors
 from journey.lists import existing, find, toggled
 from journey.models import Candidate, CandidateStatus, Case, SpecialistKind
-from journey.text import LONG, SHORT, clean
+from journey.text import LONG, SHORT, clean, line
 
 MAX_CANDIDATES = limits.DOCTORS
 
@@ -24,7 +24,7 @@ def add_candidate(case: Case, candidate_id: str, name: str) -> Candidate:
     if (same := existing(case.specialist.candidates, candidate_id)) is not None:
         return same
     check_room(case)
-    candidate = Candidate(id=candidate_id, name=clean(name, SHORT))
+    candidate = Candidate(id=candidate_id, name=line(name, SHORT))
     case.specialist.candidates.append(candidate)
     return candidate
 
@@ -36,11 +36,11 @@ def check_room(case: Case) -> None:
 
 
 def set_institution(case: Case, candidate_id: str, text: str) -> None:
-    find_candidate(case, candidate_id).institution = clean(text, SHORT)
+    find_candidate(case, candidate_id).institution = line(text, SHORT)
 
 
 def set_contact(case: Case, candidate_id: str, text: str) -> None:
-    find_candidate(case, candidate_id).contact = clean(text, SHORT)
+    find_candidate(case, candidate_id).contact = line(text, SHORT)
 
 
 def set_notes(case: Case, candidate_id: str, text: str) -> None:

@@ -71,8 +71,11 @@ def _v3_to_v4(doc: Document) -> Document:
 
 def _v4_to_v5(doc: Document) -> Document:
     """Schema 5 records where each question was asked (its chat, and the message before it), so only an
-    answer there counts. A question asked before this knew no chat: any chat may answer it, as before."""
+    answer there counts; a question asked before this knew no chat: any chat may answer it, as before.
+    It also adds what a member has set aside for one tap: the rest of a meeting invitation pasted as a
+    video link, until it is added to the visit's notes. Older plans have nothing set aside."""
     for member in doc.get("members", []):
+        member.setdefault("aside", None)
         prompt = member.get("prompt")
         if isinstance(prompt, dict):
             prompt.setdefault("chat_id", None)

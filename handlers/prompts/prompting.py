@@ -45,7 +45,7 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
         case K.OWN_QUESTION:
             return questions.list_screen(turn, 0)
         case K.APPOINTMENT_DETAIL:
-            return appointment.visit_screen(turn, target)
+            return appointment.after_detail(turn, target)
         case K.VISIT_NOTE:
             return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
         case K.ZONE:

@@ -7,6 +7,7 @@ from handlers.visit import picker
 from handlers.visit import screens as appointment
 from handlers.visit.taps import (
     AppointmentTap,
+    AsideToNotesTap,
     CalendarFileTap,
     CancelVisitTap,
     CancelVisitYesTap,
@@ -41,4 +42,6 @@ ROUTES: Routes = table(
     route(CancelVisitTap, appointment.on_cancel_visit, access=EDIT),
     route(CancelVisitYesTap, appointment.on_cancel_visit_yes, access=EDIT),
     route(VisitNoteTap, appointment.on_visit_note, access=EDIT),
+    # keeps_prompt: leaving the question would drop the very text this button puts in the notes.
+    route(AsideToNotesTap, appointment.on_aside_to_notes, access=EDIT, keeps_prompt=True),
 )

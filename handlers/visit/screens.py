@@ -14,6 +14,7 @@ from handlers.prompts.taps import CancelTap
 from handlers.settings.taps import ZonesTap
 from handlers.visit.taps import (
     AppointmentTap,
+    AsideToNotesTap,
     CalendarFileTap,
     CancelVisitTap,
     CancelVisitYesTap,
@@ -30,7 +31,7 @@ from handlers.visit.taps import (
 from journey import appointments, prompts, reminders, specialist
 from journey.access import require_member
 from journey.calendar import CalendarEvent, appointment_uid, build_ics
-from journey.errors import Gone
+from journey.errors import Gone, JourneyError
 from journey.ids import id_from
 from journey.models import Appointment, AppointmentKind, AppointmentStatus, PromptKind
 from journey.targets import NEW_VISIT, DetailTarget, VisitTarget
@@ -184,7 +185,10 @@ def _copy_candidate(turn: Turn, appointment: Appointment, candidate_id: str) -> 
         ("phone", candidate.contact),
     ):
         if value:
-            appointments.set_detail(turn.case, appointment.id, detail, value)
+            try:
+                appointments.set_detail(turn.case, appointment.id, detail, value)
+            except JourneyError:  # the contact is an email, or text an older version kept: not a phone
+                continue
 
 
 # --- details, kind, calendar file, cancel ------------------------------------------------------------------
@@ -237,6 +241,27 @@ def on_cancel_visit_yes(turn: Turn, tap: CancelVisitYesTap) -> Screen:
     screen = show_appointment(turn)
     files = (calendar_file(turn, appointment),)
     return Screen(screen.text, screen.rows, files).with_head(turn.render("appointment/cancelled"))
+
+
+def after_detail(turn: Turn, visit_id: str) -> Screen:
+    """The visit after one of its details was typed; after a pasted meeting invitation, the link is kept
+    and the rest of its text is offered for the notes."""
+    screen = visit_screen(turn, visit_id)
+    aside = require_member(turn.case, turn.user_id).aside
+    if aside is None or aside.visit_id != visit_id:
+        return screen
+    offer = (turn.button(turn.label("aside_to_notes"), AsideToNotesTap(visit_id)),)
+    head = turn.render("appointment/link_kept", rest=aside.text)
+    return Screen(screen.text, (offer, *screen.rows), screen.files, screen.asks).with_head(head)
+
+
+def on_aside_to_notes(turn: Turn, tap: AsideToNotesTap) -> Screen:
+    member = require_member(turn.case, turn.user_id)
+    whole = appointments.add_aside_to_notes(turn.case, member, tap.visit)
+    head = turn.render(
+        "appointment/aside_added" if whole else "appointment/aside_cut", limit=appointments.DETAILS["notes"]
+    )
+    return visit_screen(turn, tap.visit).with_head(head)
 
 
 def on_visit_note(turn: Turn, tap: VisitNoteTap) -> Screen:

@@ -143,3 +143,11 @@ class ProposeTimeTap(Tap):
 
     minutes: int  # since the epoch, UTC
     target: str
+
+
+@tap("aa")
+@dataclass(frozen=True)
+class AsideToNotesTap(Tap):
+    """Put the rest of a pasted meeting invitation (kept on the member) in the visit's notes."""
+
+    visit: str

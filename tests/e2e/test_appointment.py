@@ -205,3 +205,37 @@ async def test_sharing_a_location_sets_the_time_zone_and_settings_change_reminde
         assert "✅ 🌙 22:00\u201307:00" in reply.buttons
         reply = await alex.tap("Two hours before")
         assert "▫️ Two hours before" in reply.buttons
+
+
+async def test_a_pasted_zoom_invitation_keeps_the_link_and_offers_the_rest_for_the_notes(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    invitation = (
+        "Join Zoom Meeting\nhttps://us02web.zoom.us/j/123?pwd=abc\n\nMeeting ID: 123 456\nPasscode: 9x8y"
+    )
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await choose_zone(alex, "Chicago")
+        await alex.send("/appointment 3 Dec 2026 14:30")
+        await alex.tap("Yes, that's right")
+
+        await alex.tap("Video link")
+        reply = await alex.send("Room 4, second floor")
+        assert "I need the web link for the video visit" in reply.text
+        assert "What is the video visit link?" in reply.text  # asked again
+        reply = await alex.send(invitation)
+        assert "I saved the link" in reply.text and "Passcode: 9x8y" in reply.text
+        assert "Video visit: https://us02web.zoom.us/j/123?pwd=abc" in reply.text
+        assert "Notes:" not in reply.text  # nothing is put in the notes without asking
+
+        reply = await alex.tap("Add that text to the notes")
+        assert "I added that text to the visit's notes" in reply.text
+        assert "Notes: Join Zoom Meeting" in reply.text and "Passcode: 9x8y" in reply.text
+
+        await alex.tap("Change time")
+        await alex.send("4 Dec 2026 10am")
+        await alex.tap("Yes, that's right")
+        (event,) = last_calendar(alex).walk("VEVENT")
+        assert str(event["URL"]) == "https://us02web.zoom.us/j/123?pwd=abc"
+        assert event.decoded("DTSTART") == datetime(2026, 12, 4, 10, 0, tzinfo=CHICAGO)

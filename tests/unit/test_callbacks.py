@@ -85,6 +85,7 @@ CODES = set(
         "ax",
         "aX",
         "av",
+        "aa",
         "st",
         "sz",
         "sZ",

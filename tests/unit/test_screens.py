@@ -50,7 +50,7 @@ from journey.models import (
     Urgency,
 )
 from journey.targets import NEW_VISIT
-from journey.text import LONG, SHORT
+from journey.text import LINK, LONG, SHORT
 from sandbox.html_check import parse_html, utf16_len
 from storage import InMemoryCaseRepository
 from templates import ROOT as TEMPLATES_ROOT
@@ -59,6 +59,12 @@ from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
 
 RENDERER = Renderer()
 WIDE = "Ω<&>" * 200  # HTML-special and non-ASCII, to be cut to each field's limit
+# The longest value each visit detail may hold: any text, a number to call, a single web link.
+LONGEST_DETAIL = {
+    **{detail: WIDE[:limit] for detail, limit in appointments.DETAILS.items()},
+    "phone": ("+1 555 <&>" * 50)[:SHORT],
+    "video_link": ("https://example.org/j/1?p=Ω&q=" + "Ω&x" * 500)[:LINK],
+}
 
 
 def full_case() -> Case:
@@ -89,8 +95,8 @@ def full_case() -> Case:
         appointments.cancel(case, f"x{n}")
     for n in range(limits.UPCOMING_VISITS):
         appointments.add(case, f"a{n + 1}", NOW + timedelta(days=n + 3), "America/Chicago", NOW)
-        for detail, limit in appointments.DETAILS.items():
-            appointments.set_detail(case, f"a{n + 1}", detail, WIDE[:limit])
+        for detail, value in LONGEST_DETAIL.items():
+            appointments.set_detail(case, f"a{n + 1}", detail, value)
         appointments.set_visit_note(case, f"a{n + 1}", WIDE[:LONG])
     assert len(case.appointments) == limits.VISITS_KEPT
     case.members[0].name = sharing.clean_name(WIDE)

@@ -130,6 +130,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
     }
     upgraded = upgrade(doc)
     assert upgraded["schema"] == CURRENT_SCHEMA == 5
+    assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.appointments == [] and case.reminders == []
@@ -285,3 +286,56 @@ def test_a_schema_4_question_loads_as_asked_in_no_particular_chat() -> None:
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     prompt = case.members[0].prompt
     assert prompt is not None and prompt.chat_id is None
+
+
+def test_a_real_schema_4_document_loads_with_nothing_set_aside() -> None:
+    """A case as the outbox release wrote it (schema 4, members without `aside`) loads with no offer open."""
+    doc: dict[str, Any] = {
+        "schema": 4,
+        "id": "case-v4-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": {"kind": "appt_detail", "target": "a1.video_link"},
+                "pending_file": None,
+                "recent_updates": [3],
+                "settings": {
+                    "zone": "Europe/Berlin",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": None,
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA and upgraded["members"][0]["aside"] is None
+    assert "aside" not in doc["members"][0]  # the stored document is not touched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.members[0].aside is None and case.members[0].prompt is not None

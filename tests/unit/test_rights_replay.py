@@ -256,7 +256,8 @@ async def test_unreached_buttons_are_the_ones_under_letters(world: World) -> Non
 
 
 # (SettingsTap: no screen shows it today; kept so the button on messages already sent still works.
-# CasesPageTap: only someone in more than 8 plans sees pages of /cases.)
+# CasesPageTap: only someone in more than 8 plans sees pages of /cases. AsideToNotesTap: only after a
+# pasted invitation; its rights are the same as every visit detail's, EDIT.)
 UNDER_LETTERS = {
     "JoinTap",
     "DeclineTap",
@@ -265,6 +266,7 @@ UNDER_LETTERS = {
     "CasesTap",
     "CasesPageTap",
     "SettingsTap",
+    "AsideToNotesTap",
 }
 
 

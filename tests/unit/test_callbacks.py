@@ -106,6 +106,8 @@ CODES = set(
         "mbX",
         "mbo",
         "mbO",
+        "mbg",
+        "mbG",
         "lv",
         "lvY",
         "dl",

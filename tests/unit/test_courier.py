@@ -33,7 +33,7 @@ class FakeSender:
         self.outcomes: list[Outcome] = []
         self.during_send: Callable[[], object] | None = None
 
-    async def send(self, message: Outgoing) -> Outcome:
+    async def send(self, message: Outgoing) -> Result:
         if self.during_send is not None:
             await self.during_send()  # type: ignore[misc]
         outcome = self.outcomes.pop(0) if self.outcomes else Outcome.SENT

@@ -316,9 +316,8 @@ async def test_a_group_upgraded_to_a_supergroup(server: SandboxServer, bot: PtbB
     carol = server.user(333, "Carol").in_group(family)
     carol_super = carol.upgrade_group(-1000000000100)
     updates = await bot.get_updates()
-    moves = [
-        (u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id) for u in updates
-    ]
+    messages = [u.message for u in updates if u.message is not None]
+    moves = [(m.chat.id, m.migrate_to_chat_id, m.migrate_from_chat_id) for m in messages]
     assert moves == [(-100, -1000000000100, None), (-1000000000100, None, -100)]
     with pytest.raises(ChatMigrated) as moved:
         await bot.send_message(family, "News")

@@ -189,8 +189,7 @@ def withdraw_unbacked_invites(case: Case) -> list[Invite]:
         if invite.status is not InviteStatus.OPEN:
             continue
         maker = find_member(case, invite.created_by)
-        backed = maker is not None and may_invite(case, maker.user_id)
-        if not backed or (maker is not None and _RANK[invite.role] > _RANK[maker.role]):
+        if maker is None or not may_invite(case, maker.user_id) or _RANK[invite.role] > _RANK[maker.role]:
             invite.status = InviteStatus.REVOKED
             withdrawn.append(invite)
     return withdrawn

@@ -41,6 +41,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler(name, commands.screen_command(build), filters=either))
     app.add_handler(CallbackQueryHandler(dispatch.buttons(routes.ALL)))
     app.add_handler(ChatMemberHandler(group.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # A group upgraded to a supergroup gets a new id: before the group's other messages, which ignore it.
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.on_migrate))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, commands.on_unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, typed.on_text))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), typed.on_file))

@@ -36,6 +36,7 @@ class ChangeKind(enum.StrEnum):
     LEFT = "left"  # subject: user id
     REMOVED = "removed"  # subject: user id
     ROLE_CHANGED = "role"  # subject: user id, value: role
+    GROUP_UNLINKED = "group_unlinked"  # subject: the group's chat id, value: the user id who linked it
     PLAN_DELETED = "plan_deleted"  # everyone loses the plan: told whatever they chose to hear
 
 
@@ -65,6 +66,7 @@ def changes(before: Case, after: Case, actor: int) -> list[Change]:
         if step_status(after, step) is StepStatus.DONE and step_status(before, step) is not StepStatus.DONE:
             found.append(Change(ChangeKind.STEP_DONE, subject=step.value))
     found += _member_changes(before, after, actor)
+    found += _group_changes(before, after)
     return found
 
 
@@ -116,6 +118,18 @@ def _member_changes(before: Case, after: Case, actor: int) -> Iterable[Change]:
             yield Change(kind, subject=str(user_id))
 
 
+def _group_changes(before: Case, after: Case) -> Iterable[Change]:
+    still = {g.chat_id for g in after.groups}
+    for group in before.groups:
+        if group.chat_id not in still:
+            yield Change(ChangeKind.GROUP_UNLINKED, subject=str(group.chat_id), value=str(group.linked_by))
+
+
+def _gone_groups(before: Case, after: Case) -> list[int]:
+    still = {g.chat_id for g in after.groups}
+    return [g.chat_id for g in before.groups if g.chat_id not in still]
+
+
 def hears(level: Notify, change: Change) -> bool:
     if change.kind is ChangeKind.PLAN_DELETED:
         return True
@@ -126,11 +140,13 @@ def hears(level: Notify, change: Change) -> bool:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One message to one chat: the changes it lists. `removed` tells a person they were taken off."""
+    """One message to one chat: the changes it lists. `removed` tells a person they were taken off;
+    `unlinked` tells a group chat it no longer follows the plan."""
 
     chat_id: int
     changes: tuple[Change, ...]
     removed: bool = False
+    unlinked: bool = False
 
 
 def audience(
@@ -138,8 +154,10 @@ def audience(
 ) -> list[Delivery]:
     """Who hears about these changes: other members by their choice, linked groups, and anyone removed.
 
-    The actor hears nothing (they just saw it), nor does the chat it happened in. A removed member is told
-    once, privately, and hears nothing else about the case.
+    The actor hears nothing (they just saw it), nor does the chat it happened in. A removed member, or a
+    group chat that no longer follows the plan, is told once and hears nothing else about the case. The
+    owner always hears that a group stopped following the plan (who sees the plan is theirs to know); a
+    group never hears about another group.
     """
     if not found:
         return []
@@ -147,15 +165,24 @@ def audience(
     for member in after.members:
         if member.user_id == actor or member.user_id == origin_chat or member.settings.blocked:
             continue
-        theirs = tuple(c for c in found if hears(member.settings.notify, c))
+        is_owner = member.user_id == after.owner_id
+        theirs = tuple(
+            c
+            for c in found
+            if hears(member.settings.notify, c) or (is_owner and c.kind is ChangeKind.GROUP_UNLINKED)
+        )
         if theirs:
             deliveries.append(Delivery(member.user_id, theirs))
+    for_groups = tuple(c for c in found if c.kind is not ChangeKind.GROUP_UNLINKED)
     for group in after.groups:
-        if group.chat_id != origin_chat:
-            deliveries.append(Delivery(group.chat_id, tuple(found)))
+        if group.chat_id != origin_chat and for_groups:
+            deliveries.append(Delivery(group.chat_id, for_groups))
     still_in = {m.user_id for m in after.members}
     for member in before.members:
         gone = member.user_id not in still_in and member.user_id != actor
         if gone and not member.settings.blocked:
             deliveries.append(Delivery(member.user_id, (), removed=True))
+    for chat_id in _gone_groups(before, after):
+        if chat_id != origin_chat:
+            deliveries.append(Delivery(chat_id, (), unlinked=True))
     return deliveries

@@ -105,6 +105,13 @@ class InviteRevoked(JourneyError):
     key = "errors/invite_revoked"
 
 
+class InviteMakerCannot(JourneyError):
+    """The person who made the link may no longer invite (taken off, made "Can look", or helpers may no
+    longer invite): the link lets nobody in on their word."""
+
+    key = "errors/invite_maker_cannot"
+
+
 class AlreadyMember(JourneyError):
     key = "errors/already_member"
 

@@ -64,3 +64,16 @@ def recover_interrupted(case: Case) -> int:
 def drop_for_chat(case: Case, chat_id: int) -> None:
     """The chat refused the bot: what was waiting for it will never arrive."""
     case.outbox = [letter for letter in case.outbox if letter.chat_id != chat_id]
+
+
+def move_chat(case: Case, old_id: int, new_id: int) -> None:
+    """A group's chat id changed (it became a supergroup): what waits for it goes to the new id."""
+    for letter in case.outbox:
+        if letter.chat_id == old_id:
+            letter.chat_id = new_id
+
+
+def send_again(letter: Letter) -> None:
+    """Refused unsent because its chat moved (see `move_chat`): due again at once, to the new id."""
+    letter.status = LetterStatus.PENDING
+    letter.due_at = None

@@ -247,6 +247,16 @@ def mark_interrupted(reminder: Reminder) -> None:
     reminder.status = ReminderStatus.INTERRUPTED
 
 
+def send_again(reminder: Reminder) -> bool:
+    """Refused unsent because its chat moved (see `move_chat`): due again at once, to the new id.
+    False when its attempts are used up (it is then failed)."""
+    if reminder.attempts >= MAX_ATTEMPTS:
+        reminder.status = ReminderStatus.FAILED
+        return False
+    reminder.status = ReminderStatus.PENDING
+    return True
+
+
 def mark_failed(reminder: Reminder) -> None:
     reminder.status = ReminderStatus.FAILED
 
@@ -266,6 +276,21 @@ def recover_interrupted(case: Case) -> bool:
     for reminder in interrupted:
         reminder.status = ReminderStatus.INTERRUPTED
     return bool(interrupted)
+
+
+def move_chat(case: Case, old_id: int, new_id: int) -> None:
+    """A group's chat id changed (it became a supergroup): its reminders, past and pending, go with it.
+    A planned reminder's id ends with the chat id, so re-planning keeps it (and one due but unsent)."""
+    for reminder in case.reminders:
+        if reminder.user_id == old_id:
+            reminder.user_id = new_id
+            reminder.id = moved_id(reminder.id, old_id, new_id)
+
+
+def moved_id(reminder_id: str, old_id: int, new_id: int) -> str:
+    """A planned reminder's id once its chat moved from `old_id` to `new_id` (see `_reminder`)."""
+    suffix = f":{old_id}"
+    return f"{reminder_id.removesuffix(suffix)}:{new_id}" if reminder_id.endswith(suffix) else reminder_id
 
 
 def block(case: Case, user_id: int) -> None:

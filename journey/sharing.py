@@ -14,12 +14,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from journey import text
+from journey import outbox, reminders, text
 from journey.access import find_member, require_editor, require_member
 from journey.errors import (
     AlreadyMember,
     Gone,
     InviteExpired,
+    InviteMakerCannot,
     InviteRevoked,
     InviteUnknown,
     InviteUsed,
@@ -39,12 +40,21 @@ SECRET_LENGTH = 22  # token_urlsafe(16) is 22 characters
 # A deep-link start parameter: case id followed by the secret (Telegram allows A-Z a-z 0-9 _ -, 64 at most).
 _TOKEN = re.compile(rf"^([A-Za-z0-9_-]{{6,32}})([A-Za-z0-9_-]{{{SECRET_LENGTH}}})$")
 INVITE_ROLES = (Role.EDITOR, Role.VIEWER)
+_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.OWNER: 2}
 
 
 @dataclass(frozen=True)
 class NewInvite:
     invite: Invite
     token: str  # shown once, in the link; never stored
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An invite as it stands now: what joining by it gives (never more than its maker has today)."""
+
+    invite: Invite
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,8 @@ def parse_token(token: str) -> InviteToken:
 
 
 def find_invite(case: Case, secret: str, now: datetime) -> Invite:
-    """The open invite this secret unlocks; else why not (used, revoked, expired, unknown)."""
+    """The open invite this secret unlocks; else why not (used, its maker may no longer invite, revoked,
+    expired, unknown)."""
     wanted = _hash(secret)
     # Compare every hash in constant time, so timing says nothing about near misses.
     found = [i for i in case.invites if hmac.compare_digest(i.secret_hash, wanted)]
@@ -102,6 +113,8 @@ def find_invite(case: Case, secret: str, now: datetime) -> Invite:
     invite = found[0]
     if invite.status is InviteStatus.USED:
         raise InviteUsed()
+    if not _maker_may_invite(case, invite):
+        raise InviteMakerCannot()  # before "revoked": asking its maker again would not help
     if invite.status is InviteStatus.REVOKED:
         raise InviteRevoked()
     if now >= invite.expires_at:
@@ -109,17 +122,32 @@ def find_invite(case: Case, secret: str, now: datetime) -> Invite:
     return invite
 
 
-def preview_invite(case: Case, secret: str, user_id: int, now: datetime) -> Invite:
+def _maker_may_invite(case: Case, invite: Invite) -> bool:
+    """An invite lets people in on its maker's word: only while the maker is in the plan and may invite."""
+    return may_invite(case, invite.created_by)
+
+
+def granted_role(case: Case, invite: Invite) -> Role:
+    """The role joining by this invite gives now: the invite's, but never above its maker's role today."""
+    maker = find_member(case, invite.created_by)
+    if maker is None or not may_invite(case, maker.user_id):
+        raise InviteMakerCannot()
+    return invite.role if _RANK[invite.role] <= _RANK[maker.role] else maker.role
+
+
+def preview_invite(case: Case, secret: str, user_id: int, now: datetime) -> Offer:
     """The invite as its opener sees it before joining; refused if it cannot be accepted by them."""
     invite = find_invite(case, secret, now)
     if find_member(case, user_id) is not None:
         raise AlreadyMember()
-    return invite
+    return Offer(invite, granted_role(case, invite))
 
 
 def accept_invite(case: Case, secret: str, user_id: int, name: str | None, now: datetime) -> Member:
-    """Join the case with the invite's role. The invite is used up, whoever opens it first."""
-    invite = preview_invite(case, secret, user_id, now)
+    """Join the case with the invite's role, checked against its maker's rights at this moment (an
+    invite never gives more than its maker has now). The invite is used up, whoever opens it first."""
+    offer = preview_invite(case, secret, user_id, now)
+    invite = offer.invite
     if len(case.members) >= MAX_MEMBERS:
         raise TooManyMembers(limit=MAX_MEMBERS)
     invite.status = InviteStatus.USED
@@ -127,7 +155,7 @@ def accept_invite(case: Case, secret: str, user_id: int, name: str | None, now: 
     invite.used_at = now
     member = Member(
         user_id=user_id,
-        role=invite.role,
+        role=offer.role,
         name=clean_name(name),
         joined_at=now,
         invited_by=invite.created_by,
@@ -150,6 +178,20 @@ def revoke_invite(case: Case, by: int, invite_id: str) -> Invite:
         raise OwnerOnly()
     invite.status = InviteStatus.REVOKED
     return invite
+
+
+def withdraw_unbacked_invites(case: Case) -> list[Invite]:
+    """Open invites their makers could not make today (taken off, made "Can look", helpers may no longer
+    invite, or offering more than the maker now has) stop working. The owner's own are always backed."""
+    withdrawn = []
+    for invite in case.invites:
+        if invite.status is not InviteStatus.OPEN:
+            continue
+        maker = find_member(case, invite.created_by)
+        if maker is None or not may_invite(case, maker.user_id) or _RANK[invite.role] > _RANK[maker.role]:
+            invite.status = InviteStatus.REVOKED
+            withdrawn.append(invite)
+    return withdrawn
 
 
 def _require_owner(case: Case, by: int) -> Member:
@@ -175,6 +217,7 @@ def set_role(case: Case, by: int, user_id: int, role: Role) -> Member:
     target = _other_member(case, by, user_id)
     target.role = role
     target.prompt = None  # a question asked while they could edit must not be answered as a viewer
+    withdraw_unbacked_invites(case)  # links they handed out as a helper give no more than they have now
     return target
 
 
@@ -184,11 +227,13 @@ def hand_over(case: Case, by: int, user_id: int) -> Member:
     owner = require_member(case, by)
     target.role = Role.OWNER
     owner.role = Role.EDITOR
+    withdraw_unbacked_invites(case)  # the old owner's links now stand on a helper's rights
     return target
 
 
 def remove_member(case: Case, by: int, user_id: int) -> Member:
-    """Take someone off the case. Their reminders go with them at the next re-plan (the same save)."""
+    """Take someone off the case. Their reminders go with them at the next re-plan (the same save), and
+    so do the group chats they linked (see `_drop`)."""
     target = _other_member(case, by, user_id)
     _drop(case, target)
     return target
@@ -206,9 +251,9 @@ def leave(case: Case, user_id: int) -> Member:
 def _drop(case: Case, member: Member) -> None:
     case.members = [m for m in case.members if m.user_id != member.user_id]
     # Links they handed out would still let people in on their word: stop them.
-    for invite in case.invites:
-        if invite.created_by == member.user_id and invite.status is InviteStatus.OPEN:
-            invite.status = InviteStatus.REVOKED
+    withdraw_unbacked_invites(case)
+    # A group they linked is their family's chat, not the plan's: it stops hearing the plan's news.
+    case.groups = [g for g in case.groups if g.linked_by != member.user_id]
 
 
 def check_can_delete(case: Case, by: int) -> None:
@@ -219,6 +264,7 @@ def check_can_delete(case: Case, by: int) -> None:
 def toggle_editors_can_invite(case: Case, by: int) -> bool:
     _require_owner(case, by)
     case.editors_can_invite = not case.editors_can_invite
+    withdraw_unbacked_invites(case)  # turned off: the links helpers made stop working
     return case.editors_can_invite
 
 
@@ -256,6 +302,45 @@ def unlink_group(case: Case, chat_id: int) -> bool:
     before = len(case.groups)
     case.groups = [g for g in case.groups if g.chat_id != chat_id]
     return len(case.groups) != before
+
+
+def find_group(case: Case, chat_id: int) -> GroupChat:
+    group = next((g for g in case.groups if g.chat_id == chat_id), None)
+    if group is None:
+        raise Gone()
+    return group
+
+
+def group_to_unlink(case: Case, by: int, chat_id: int) -> GroupChat:
+    """The linked group the owner asks to unlink (only the owner may, whoever linked it)."""
+    _require_owner(case, by)
+    return find_group(case, chat_id)
+
+
+def remove_group(case: Case, by: int, chat_id: int) -> GroupChat:
+    """The owner unlinks a group chat: it gets no more news or reminders (and is told once)."""
+    group = group_to_unlink(case, by, chat_id)
+    unlink_group(case, chat_id)
+    return group
+
+
+def groups_linked_by(case: Case, user_id: int) -> list[GroupChat]:
+    return [g for g in case.groups if g.linked_by == user_id]
+
+
+def move_group(case: Case, old_id: int, new_id: int) -> bool:
+    """Telegram made the group a supergroup, with a new chat id: the link, the group's reminders and the
+    news waiting for it move to the new id. True if this plan followed the group (a repeat is harmless)."""
+    group = next((g for g in case.groups if g.chat_id == old_id), None)
+    if group is None:
+        return False
+    if any(g.chat_id == new_id for g in case.groups):
+        unlink_group(case, old_id)
+    else:
+        group.chat_id = new_id
+    reminders.move_chat(case, old_id, new_id)
+    outbox.move_chat(case, old_id, new_id)
+    return True
 
 
 def chat_works_on(case: Case, chat_id: int, user_id: int) -> bool:

@@ -121,7 +121,7 @@ class SandboxUser:
 
     def in_group(self, chat_id: int) -> SandboxUser:
         """The same user acting in group ``chat_id`` (create it with ``server.group``)."""
-        if self._state.chats.get(chat_id) is None or self._state.chats[chat_id].type != "group":
+        if self._state.chats.get(chat_id) is None or self._state.chats[chat_id].type == "private":
             raise AssertionError(f"there is no group {chat_id}; create it with server.group()")
         return SandboxUser(
             self._state,
@@ -227,6 +227,11 @@ class SandboxUser:
         """Wait for the bot to do something in this chat on its own (a reminder, say)."""
         since = self._state.next_seq()
         return await self._settle(since, "waited", expect_reply=True, within=within)
+
+    def upgrade_group(self, new_id: int, *, tell_bot: bool = True) -> SandboxUser:
+        """Make the group this user acts in a supergroup with id ``new_id``; the same user acting there."""
+        inbound.upgrade_group(self._state, self.profile, self.chat, new_id, tell_bot=tell_bot)
+        return self.in_group(new_id)
 
     def block_bot(self) -> None:
         """Block the bot: its sends to this user now fail with 403 Forbidden."""

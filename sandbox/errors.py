@@ -23,6 +23,7 @@ DELETE_NOT_FOUND = "Bad Request: message to delete not found"
 REPLY_NOT_FOUND = "Bad Request: message to be replied not found"
 CHAT_NOT_FOUND = "Bad Request: chat not found"
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+GROUP_MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 BLOCKED = "Forbidden: bot was blocked by the user"
 GET_UPDATES_CONFLICT = (
@@ -61,3 +62,8 @@ def forbidden(description: str) -> ApiError:
 def too_many_requests(retry_after: int) -> ApiError:
     """A 429 error with ``parameters.retry_after`` as Telegram sends it (PTB raises ``RetryAfter``)."""
     return ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+
+
+def migrated(new_chat_id: int) -> ApiError:
+    """A 400 for a group that became a supergroup, naming its new id (PTB raises ``ChatMigrated``)."""
+    return ApiError(400, GROUP_MIGRATED, {"migrate_to_chat_id": new_chat_id})

@@ -181,3 +181,33 @@ def set_blocked(state: SandboxState, user: UserProfile, chat: Chat, blocked: boo
         "new_chat_member": {"status": new, "user": bot, **({"until_date": 0} if new == "kicked" else {})},
     }
     state.updates.push("my_chat_member", member_update)
+
+
+def upgrade_group(
+    state: SandboxState, user: UserProfile, chat: Chat, new_id: int, *, tell_bot: bool = True
+) -> Chat:
+    """``user`` makes the group a supergroup (as Telegram does when, say, it grows or gets public):
+    the chat lives on under ``new_id`` with the same people; the bot gets a service message in each
+    (``migrate_to_chat_id`` in the old group, ``migrate_from_chat_id`` in the new one, whatever the
+    privacy mode; ``tell_bot=False`` loses them, as a bot that was down past Telegram's 24 hours would),
+    and a send to the old id is refused with the new id from then on."""
+    if chat.type != "group" or chat.migrated_to is not None:
+        raise AssertionError(f"chat {chat.id} is not a group that can be upgraded")
+    if new_id in state.chats or new_id >= 0:
+        raise AssertionError(f"{new_id} cannot be the new supergroup's id")
+    new = Chat(
+        id=new_id,
+        type="supergroup",
+        title=chat.title,
+        privacy_mode=chat.privacy_mode,
+        started=True,
+        members=set(chat.members),
+    )
+    state.chats[new_id] = new
+    for where, content in ((chat, {"migrate_to_chat_id": new_id}), (new, {"migrate_from_chat_id": chat.id})):
+        record = state.new_message(where, user.as_api(), content, from_bot=False)
+        state.record(where, events.USER_SENT, record.message_id, user_id=user.id, summary="upgraded")
+        if tell_bot:
+            state.updates.push("message", record.snapshot())
+    chat.migrated_to = new_id
+    return new

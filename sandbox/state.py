@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sandbox.errors import BLOCKED, CANT_INITIATE, CHAT_NOT_FOUND, bad_request, forbidden
+from sandbox.errors import BLOCKED, CANT_INITIATE, CHAT_NOT_FOUND, bad_request, forbidden, migrated
 from sandbox.events import ChatEvent, Signal
 from sandbox.faults import FaultPlan
 from sandbox.files import FileStore
 from sandbox.updates import UpdateQueue
 
-ChatType = Literal["private", "group"]
+ChatType = Literal["private", "group", "supergroup"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class MessageRecord:
 
 @dataclass
 class Chat:
-    """A private chat (its id is the user's id) or a group (negative id)."""
+    """A private chat (its id is the user's id) or a group (negative id). A group upgraded to a
+    supergroup lives on under a new id (``migrated_to``); the old one refuses every send."""
 
     id: int
     type: ChatType
@@ -82,6 +83,7 @@ class Chat:
     messages: dict[int, MessageRecord] = field(default_factory=dict)
     events: list[ChatEvent] = field(default_factory=list)
     next_message_id: int = 1
+    migrated_to: int | None = None
 
     def as_api(self) -> dict[str, Any]:
         """The Bot API ``Chat`` object."""
@@ -194,8 +196,11 @@ class SandboxState:
         return chat
 
     def chat_for_bot(self, chat_id: int) -> Chat:
-        """A chat the bot may send to: refuses unknown chats, unopened and blocked private chats."""
+        """A chat the bot may send to: refuses unknown chats, unopened and blocked private chats, and
+        groups that became supergroups (naming the new id, as Telegram does)."""
         chat = self.chat(chat_id)
+        if chat.migrated_to is not None:
+            raise migrated(chat.migrated_to)
         if chat.type == "private" and chat.blocked:
             raise forbidden(BLOCKED)
         if chat.type == "private" and not chat.started:

@@ -22,8 +22,8 @@ from functools import partial
 from journey import outbox, reminders
 from journey.models import Case, Letter, Reminder, ReminderStatus
 from journey.reminders import Decision
-from service.sending import Outcome, OutFile, Outgoing, Sender
-from service.work import Plans, Work
+from service.sending import Moved, Outcome, OutFile, Outgoing, Result, Sender
+from service.work import Plans, Work, follow_group
 
 log = logging.getLogger(__name__)
 CONCURRENT_PLANS = 32  # plans being sent to at once; the rate limiter spaces the sends themselves
@@ -137,7 +137,12 @@ class Courier:
 
     async def _send_all(self, letters: list[Letter]) -> None:
         assert self._sender is not None
-        outcomes = [await self._sender.send(_letter_message(letter)) for letter in letters]
+        outcomes = []
+        for letter in letters:
+            outcome = await self._sender.send(_letter_message(letter))
+            if isinstance(outcome, Moved):  # no plan left to move the link in: just the new id, once
+                outcome = await self._sender.send(_letter_message(letter, outcome.chat_id))
+            outcomes.append(outcome)
         log.info("sent %d of %d farewell messages", outcomes.count(Outcome.SENT), len(outcomes))
 
     async def stop(self) -> None:
@@ -219,11 +224,18 @@ class Courier:
         later += [letter.due_at or letter.created_at for letter in case.outbox]
         return None, min(later, default=None)
 
-    def _record(self, work: Work, job: _Job, outcome: Outcome) -> None:
+    def _record(self, work: Work, job: _Job, outcome: Result) -> None:
         case = work.case
         if case is None:
             return
         work.save()
+        if isinstance(outcome, Moved):
+            # The group became a supergroup. Certainly not delivered, so after its link (and everything
+            # waiting for it) moves to the new id, the same item is due again at once and goes there.
+            if follow_group(work, job.chat_id, outcome.chat_id) and _send_again(case, job, outcome):
+                log.info("a group chat moved to a new id; its link moved and the message goes there")
+                return
+            outcome = Outcome.BLOCKED  # the plan no longer follows that group: nowhere to send it
         if outcome is Outcome.BLOCKED:
             reminders.block(case, job.chat_id)
             outbox.drop_for_chat(case, job.chat_id)
@@ -234,6 +246,19 @@ class Courier:
             _record_letter(case, job, outcome)
         else:
             _record_reminder(case, job, outcome)
+
+
+def _send_again(case: Case, job: _Job, moved: Moved) -> bool:
+    """The item, already moved to the chat's new id, is due again (unless its attempts are used up)."""
+    if job.kind == "letter":
+        letter = outbox.find(case, job.item_id)
+        if letter is None or letter.attempts >= outbox.MAX_ATTEMPTS:
+            return False
+        outbox.send_again(letter)
+        return True
+    item_id = reminders.moved_id(job.item_id, job.chat_id, moved.chat_id)
+    reminder = next((r for r in case.reminders if r.id == item_id), None)
+    return reminder is not None and reminders.send_again(reminder)
 
 
 def _record_letter(case: Case, job: _Job, outcome: Outcome) -> None:
@@ -262,7 +287,7 @@ def _record_reminder(case: Case, job: _Job, outcome: Outcome) -> None:
         reminders.mark_failed(reminder)
 
 
-def _letter_message(letter: Letter) -> Outgoing:
+def _letter_message(letter: Letter, chat_id: int | None = None) -> Outgoing:
     buttons = tuple(tuple((b.label, b.data) for b in row) for row in letter.buttons)
     files = tuple(OutFile(f.name, f.text.encode(), f.caption) for f in letter.files)
-    return Outgoing(letter.chat_id, letter.text, buttons, files)
+    return Outgoing(letter.chat_id if chat_id is None else chat_id, letter.text, buttons, files)

@@ -19,6 +19,17 @@ class Outcome(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Moved:
+    """Not delivered: the group became a supergroup and now has this chat id (Telegram says so in its
+    refusal). Certainly not delivered, so the same message may be sent to the new id."""
+
+    chat_id: int
+
+
+Result = Outcome | Moved
+
+
+@dataclass(frozen=True)
 class OutFile:
     name: str
     data: bytes
@@ -39,6 +50,6 @@ class Outgoing:
 
 
 class Sender(Protocol):
-    async def send(self, message: Outgoing) -> Outcome:
+    async def send(self, message: Outgoing) -> Result:
         """Send the message (then its files). Never raises for the platform's own refusals."""
         ...

@@ -208,6 +208,8 @@ class Plans:
         elif case is not None and work.changed:
             self._prepare(case, work, before)
             self.repo.save_case(case)
+            if before is not None:
+                self._unlink_gone_groups(before, case)
         for chat_id in work.unlinks:
             self.repo.unlink_chat(chat_id)
 
@@ -227,6 +229,14 @@ class Plans:
                 log.warning("refused a change at save time: %s", type(refused).__name__)
                 raise
         return before
+
+    def _unlink_gone_groups(self, before: Case, after: Case) -> None:
+        """A group the plan no longer lists (unlinked, or its linker left) loses its chat link too, however
+        the decision dropped it; a link that already names another plan is not ours to remove."""
+        still = {g.chat_id for g in after.groups}
+        for group in before.groups:
+            if group.chat_id not in still and self.repo.linked_case_id(group.chat_id) == after.id:
+                self.repo.unlink_chat(group.chat_id)
 
     def _prepare(self, case: Case, work: Work, before: Case | None) -> None:
         """What every save does: remember the update, re-plan reminders, write the news as letters."""
@@ -251,6 +261,17 @@ class Plans:
             self.on_commit(work.case.id, None if work.deleted else next_wake(work.case))
         for news in work.farewells:
             self.on_farewell(self.compose(news))
+
+
+def follow_group(work: Work, old_id: int, new_id: int) -> bool:
+    """A group chat became a supergroup, with a new id: the plan (its group, the group's reminders and
+    waiting news) and the chat link move there. False if this plan does not follow that group."""
+    if work.case is None or old_id == new_id or not sharing.move_group(work.case, old_id, new_id):
+        return False
+    work.save()
+    work.link(new_id, work.case.id)
+    work.unlink(old_id)
+    return True
 
 
 def _if_it_holds(chat_id: int, user_id: int, decide: Decide[T], work: Work) -> tuple[bool, T | None]:

@@ -20,7 +20,7 @@ from telegram.error import (
 )
 
 from handlers.plumbing.errors import where
-from service.sending import Outcome, Outgoing, Rows
+from service.sending import Moved, Outcome, Outgoing, Result, Rows
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send(self, message: Outgoing) -> Outcome:
+    async def send(self, message: Outgoing) -> Result:
         outcome = await self._call(self._message, message)
         if outcome is Outcome.SENT and message.files:
             # The message is what matters; a file that fails is logged, not worth a second message.
@@ -53,14 +53,15 @@ class TelegramSender:
                 message.chat_id, InputFile(file.data, filename=file.name), caption=file.caption
             )
 
-    async def _call(self, send: object, message: Outgoing) -> Outcome:
+    async def _call(self, send: object, message: Outgoing) -> Result:
         assert callable(send)
         try:
             await send(message)
         except Forbidden:
             return Outcome.BLOCKED
-        except ChatMigrated:
-            return Outcome.BLOCKED  # the group became a supergroup; it is linked again from there
+        except ChatMigrated as moved:
+            # The group became a supergroup: the courier moves the plan's link and sends it there.
+            return Moved(int(moved.new_chat_id))
         except RetryAfter:
             return Outcome.RETRY  # the rate limiter already waited out its own retries
         except TimedOut:

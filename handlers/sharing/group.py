@@ -25,7 +25,7 @@ from journey import sharing
 from journey.access import find_member, require_editor
 from journey.errors import JourneyError
 from journey.ids import id_from
-from service.work import Work, locate
+from service.work import Work, follow_group, locate
 from storage.repository import CaseRepository
 
 log = logging.getLogger(__name__)
@@ -150,3 +150,24 @@ def _removed(chat_id: int, work: Work) -> None:
     if work.case is not None and sharing.unlink_group(work.case, chat_id):
         work.save()
     work.unlink(chat_id)
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram made the group a supergroup, with a new chat id. It says so twice: in the old group
+    (`migrate_to_chat_id`) and in the new one (`migrate_from_chat_id`); the first moves the plan's link,
+    reminders and waiting news to the new id, the second finds nothing left to move."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old_id, new_id = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old_id, new_id = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    runner = plans(context)
+    case_id = await runner.read(lambda repo: _linked_id(repo, old_id))
+    if case_id is None:
+        return
+    if await runner.run(case_id, partial(follow_group, old_id=old_id, new_id=new_id)):
+        log.info("a group chat became a supergroup; its plan follows it to the new id")

@@ -25,6 +25,8 @@ from handlers.sharing.taps import (
     RevokeInviteTap,
     SetRoleTap,
     ShareTap,
+    UnlinkGroupTap,
+    UnlinkGroupYesTap,
     UseCaseTap,
 )
 
@@ -38,6 +40,8 @@ ROUTES: Routes = table(
     route(SetRoleTap, sharing_views.on_set_role, access=OWN),
     route(RemoveMemberTap, sharing_views.on_remove_member, access=OWN),
     route(RemoveMemberYesTap, sharing_views.on_remove_member_yes, access=OWN),
+    route(UnlinkGroupTap, sharing_views.on_unlink_group, access=OWN),
+    route(UnlinkGroupYesTap, sharing_views.on_unlink_group_yes, access=OWN),
     route(HandOverTap, sharing_views.on_hand_over, access=OWN),
     route(HandOverYesTap, sharing_views.on_hand_over_yes, access=OWN),
     route(LeaveTap, sharing_views.show_leave),

@@ -30,6 +30,8 @@ from handlers.sharing.taps import (
     RevokeInviteTap,
     SetRoleTap,
     ShareTap,
+    UnlinkGroupTap,
+    UnlinkGroupYesTap,
     UseCaseTap,
 )
 from journey import cases, limits, prompts, sharing
@@ -37,7 +39,7 @@ from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
 from journey.errors import Gone, InviteUnknown
 from journey.ids import new_case_id
-from journey.models import Case, Member, PromptKind, Role
+from journey.models import Case, GroupChat, Member, PromptKind, Role
 from service.work import News
 
 
@@ -107,6 +109,8 @@ def show_members(turn: Turn, _: MembersTap | None = None) -> Screen:
             if m.user_id != turn.user_id:
                 role = turn.render(f"sharing/role_{m.role.value}").lower()
                 rows.append([turn.button(turn.label("member", name=m.name, role=role), MemberTap(m.user_id))])
+        for n, group in enumerate(turn.case.groups, 1):
+            rows.append([turn.button(turn.label("unlink_group", n=n), UnlinkGroupTap(-group.chat_id))])
         rows.append(
             [turn.button(turn.label("editors_invite", on=turn.case.editors_can_invite), EditorsInviteTap())]
         )
@@ -120,7 +124,8 @@ def show_members(turn: Turn, _: MembersTap | None = None) -> Screen:
         members=turn.case.members,
         me=turn.user_id,
         is_owner=is_owner,
-        groups=len(turn.case.groups),
+        groups=turn.case.groups,
+        names=_names(turn.case),
     )
 
 
@@ -163,12 +168,43 @@ def on_remove_member(turn: Turn, tap: RemoveMemberTap) -> Screen:
             turn.button(turn.label("remove_no"), MemberTap(member.user_id)),
         ]
     ]
-    return turn.screen("sharing/confirm_remove", rows, m=member)
+    groups = len(sharing.groups_linked_by(turn.case, member.user_id))
+    return turn.screen("sharing/confirm_remove", rows, m=member, groups=groups)
 
 
 def on_remove_member_yes(turn: Turn, tap: RemoveMemberYesTap) -> Screen:
-    sharing.remove_member(turn.case, turn.user_id, tap.user)
-    return show_members(turn)
+    groups = sharing.groups_linked_by(turn.case, tap.user)
+    member = sharing.remove_member(turn.case, turn.user_id, tap.user)
+    screen = show_members(turn)
+    # The owner did this, so the news to others skips them: their own screen says what went with it.
+    if groups:
+        return screen.with_head(turn.render("sharing/groups_went", name=member.name, count=len(groups)))
+    return screen
+
+
+# --- linked group chats (owner) ---------------------------------------------------------------------------
+
+
+def on_unlink_group(turn: Turn, tap: UnlinkGroupTap) -> Screen:
+    group = sharing.group_to_unlink(turn.case, turn.user_id, tap.chat_id)
+    rows = [
+        [
+            turn.button(turn.label("unlink_group_yes"), UnlinkGroupYesTap(tap.group)),
+            turn.button(turn.label("remove_no"), MembersTap()),
+        ]
+    ]
+    return turn.screen("sharing/confirm_unlink", rows, by=_linker(turn, group), at=group.linked_at)
+
+
+def on_unlink_group_yes(turn: Turn, tap: UnlinkGroupYesTap) -> Screen:
+    """The group hears once that it no longer follows the plan (news.py), and its chat link goes (work.py)."""
+    sharing.remove_group(turn.case, turn.user_id, tap.chat_id)
+    return show_members(turn).with_head(turn.render("sharing/group_unlinked_done"))
+
+
+def _linker(turn: Turn, group: GroupChat) -> str | None:
+    member = find_member(turn.case, group.linked_by)
+    return member.name if member else None
 
 
 def on_hand_over(turn: Turn, tap: HandOverTap) -> Screen:
@@ -285,8 +321,8 @@ def on_new_case(turn: Turn, _: NewCaseTap) -> Screen:
 
 def join_screen(turn: Turn, secret: str) -> Screen:
     """What the invited person sees before joining: who invites them, to what, and what they may do."""
-    invite = sharing.preview_invite(turn.case, secret, turn.user_id, turn.now)
-    inviter = find_member(turn.case, invite.created_by)
+    offer = sharing.preview_invite(turn.case, secret, turn.user_id, turn.now)
+    inviter = find_member(turn.case, offer.invite.created_by)
     rows = [
         [turn.button(turn.label("join"), JoinTap(secret)), turn.button(turn.label("decline"), DeclineTap())]
     ]
@@ -295,7 +331,7 @@ def join_screen(turn: Turn, secret: str) -> Screen:
         rows,
         inviter=inviter.name if inviter else None,
         plan=plan_name(turn),
-        role=invite.role.value,
+        role=offer.role.value,
     )
 
 

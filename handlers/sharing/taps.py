@@ -91,6 +91,30 @@ class HandOverYesTap(Tap):
     user: int
 
 
+@tap("mbg")
+@dataclass(frozen=True)
+class UnlinkGroupTap(Tap):
+    """Stop a group chat following the plan (owner): asks first."""
+
+    group: int  # the group's chat id without its minus sign (a tap's numbers are never negative)
+
+    @property
+    def chat_id(self) -> int:
+        return -self.group
+
+
+@tap("mbG")
+@dataclass(frozen=True)
+class UnlinkGroupYesTap(Tap):
+    """Yes, unlink that group chat."""
+
+    group: int
+
+    @property
+    def chat_id(self) -> int:
+        return -self.group
+
+
 @tap("lv")
 @dataclass(frozen=True)
 class LeaveTap(Tap):

@@ -97,3 +97,30 @@ def test_a_removed_member_is_told_privately_and_hears_nothing_else() -> None:
     out = audience(before, case, found, OWNER, origin_chat=OWNER)
     assert [(d.chat_id, d.removed) for d in out] == [(VIEWER, False), (GROUP, False), (HELPER, True)]
     assert out[2].changes == ()
+
+
+def test_when_the_member_who_linked_a_group_leaves_the_owner_hears_and_the_group_is_told_once() -> None:
+    case = _family()
+    case.groups.append(GroupChat(-901, linked_by=HELPER, linked_at=NOW))
+    case.members[0].settings.notify = Notify.APPOINTMENTS  # the owner hears this whatever they chose
+    before = copy.deepcopy(case)
+    sharing.leave(case, HELPER)
+    found = changes(before, case, HELPER)
+    assert found == [Change(K.LEFT, str(HELPER)), Change(K.GROUP_UNLINKED, "-901", str(HELPER))]
+    out = audience(before, case, found, HELPER, origin_chat=HELPER)
+    by_chat = {d.chat_id: d for d in out}
+    assert by_chat[OWNER].changes == (found[1],)
+    assert by_chat[VIEWER].changes == tuple(found)  # they chose to hear everything
+    assert by_chat[GROUP].changes == (found[0],)  # a group never hears about another group
+    assert (by_chat[-901].unlinked, by_chat[-901].changes) == (True, ())
+    assert [d.chat_id for d in out].count(-901) == 1
+
+
+def test_a_group_unlinked_from_inside_it_is_not_told_again_there() -> None:
+    case = _family()
+    case.members[1].settings.notify = Notify.APPOINTMENTS  # the viewer: visits only
+    before = copy.deepcopy(case)
+    sharing.unlink_group(case, GROUP)  # /stop sent in the group: it sees the reply there
+    found = changes(before, case, HELPER)
+    out = audience(before, case, found, HELPER, origin_chat=GROUP)
+    assert [(d.chat_id, d.unlinked) for d in out] == [(OWNER, False)]

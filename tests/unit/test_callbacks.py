@@ -107,6 +107,8 @@ CODES = set(
         "mbX",
         "mbo",
         "mbO",
+        "mbg",
+        "mbG",
         "lv",
         "lvY",
         "dl",

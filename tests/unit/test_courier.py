@@ -13,9 +13,9 @@ from handlers.plumbing.turn import Services
 from handlers.reminders.screens import reminder_message
 from handlers.sharing import news
 from journey import appointments, outbox, reminders
-from journey.models import Case, Letter, LetterStatus, ReminderKind, ReminderStatus
+from journey.models import Case, GroupChat, Letter, LetterStatus, ReminderKind, ReminderStatus
 from service.courier import Courier
-from service.sending import Outcome, Outgoing
+from service.sending import Moved, Outcome, Outgoing, Result
 from service.work import Plans, Work
 from storage import InMemoryCaseRepository
 from templates import Renderer
@@ -33,7 +33,7 @@ class FakeSender:
         self.outcomes: list[Outcome] = []
         self.during_send: Callable[[], object] | None = None
 
-    async def send(self, message: Outgoing) -> Outcome:
+    async def send(self, message: Outgoing) -> Result:
         if self.during_send is not None:
             await self.during_send()  # type: ignore[misc]
         outcome = self.outcomes.pop(0) if self.outcomes else Outcome.SENT
@@ -237,3 +237,69 @@ async def test_a_stopped_courier_starts_nothing_and_a_failing_plan_is_not_retrie
     setup.courier.note("case-0001", setup.clock.now)
     await setup.courier.idle()
     assert setup.sender.sent == []
+
+
+class MovedGroupSender(FakeSender):
+    """Telegram after a group became a supergroup: a send to the old id is refused with the new id."""
+
+    def __init__(self, old_id: int, new_id: int) -> None:
+        super().__init__()
+        self.old_id, self.new_id = old_id, new_id
+        self.refused: list[int] = []
+
+    async def send(self, message: Outgoing) -> Result:
+        if message.chat_id == self.old_id:
+            self.refused.append(message.chat_id)
+            return Moved(self.new_id)
+        return await super().send(message)
+
+
+OLD_GROUP, NEW_GROUP = -4001, -1004001
+
+
+async def test_a_group_that_became_a_supergroup_gets_its_news_and_reminders_at_the_new_id() -> None:
+    setup = booked()
+    case = setup.case()
+    case.groups.append(GroupChat(OLD_GROUP, OWNER, NOW))
+    reminders.replan(case, NOW)
+    case.outbox.append(Letter("l1", OLD_GROUP, "<b>News from Ann's plan</b>", NOW))
+    setup.repo.save_case(case)
+    setup.repo.link_chat(OLD_GROUP, case.id)
+    sender = MovedGroupSender(OLD_GROUP, NEW_GROUP)
+    setup.courier.attach(sender)
+
+    await setup.courier.deliver("case-0001")  # the letter: refused at the old id, sent at the new one
+    await setup.courier.idle()
+    assert sender.refused == [OLD_GROUP]
+    assert [(m.chat_id, m.text) for m in sender.sent] == [(NEW_GROUP, "<b>News from Ann's plan</b>")]
+    assert setup.case().outbox == []
+    assert [g.chat_id for g in setup.case().groups] == [NEW_GROUP]
+    assert setup.repo.linked_case_id(NEW_GROUP) == "case-0001"
+    assert setup.repo.linked_case_id(OLD_GROUP) is None
+
+    setup.clock.now = WEEK_BEFORE
+    await setup.courier.deliver("case-0001")
+    await setup.courier.idle()
+    to_group = [m for m in sender.sent if m.chat_id == NEW_GROUP]
+    assert any("one week" in m.text for m in to_group)
+    week = [r for r in setup.case().reminders if r.kind is ReminderKind.WEEK_BEFORE]
+    assert {(r.user_id, r.status) for r in week} == {
+        (OWNER, ReminderStatus.SENT),
+        (NEW_GROUP, ReminderStatus.SENT),
+    }
+
+
+async def test_a_reminder_refused_because_the_group_moved_is_sent_to_the_new_id_once() -> None:
+    setup = booked()
+    case = setup.case()
+    case.groups.append(GroupChat(OLD_GROUP, OWNER, NOW))
+    reminders.replan(case, NOW)
+    setup.repo.save_case(case)
+    sender = MovedGroupSender(OLD_GROUP, NEW_GROUP)
+    setup.courier.attach(sender)
+    setup.clock.now = WEEK_BEFORE
+    await setup.courier.deliver("case-0001")
+    await setup.courier.idle()
+    assert sender.refused == [OLD_GROUP]  # once: everything after goes to the new id
+    week = [m.chat_id for m in sender.sent if "one week" in m.text]
+    assert sorted(week) == sorted([OWNER, NEW_GROUP])

@@ -16,6 +16,7 @@ from telegram import BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboar
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Conflict,
     EndPointNotFound,
     Forbidden,
@@ -308,3 +309,20 @@ async def test_group_privacy_mode(server: SandboxServer, bot: PtbBot) -> None:
     carol.send_nowait("Mayo Clinic", reply_to=sent.message_id)
     updates = await bot.get_updates(offset=updates[-1].update_id + 1)
     assert [u.message.text for u in updates if u.message] == ["Mayo Clinic"]
+
+
+async def test_a_group_upgraded_to_a_supergroup(server: SandboxServer, bot: PtbBot) -> None:
+    family = server.group(-100, "Family")
+    carol = server.user(333, "Carol").in_group(family)
+    carol_super = carol.upgrade_group(-1000000000100)
+    updates = await bot.get_updates()
+    messages = [u.message for u in updates if u.message is not None]
+    moves = [(m.chat.id, m.migrate_to_chat_id, m.migrate_from_chat_id) for m in messages]
+    assert moves == [(-100, -1000000000100, None), (-1000000000100, None, -100)]
+    with pytest.raises(ChatMigrated) as moved:
+        await bot.send_message(family, "News")
+    assert moved.value.new_chat_id == -1000000000100
+    sent = await bot.send_message(-1000000000100, "News")
+    assert sent.chat.type == "supergroup" and carol_super.last_text() == "News"
+    with pytest.raises(AssertionError):
+        carol.upgrade_group(-1000000000200)  # only once

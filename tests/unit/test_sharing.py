@@ -7,13 +7,16 @@ import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from journey import appointments, prompts, sharing
+from journey import appointments, prompts, reminders, sharing
 from journey.access import find_member, require_editor
 from journey.errors import (
     AlreadyMember,
     Gone,
     InviteExpired,
+    InviteMakerCannot,
     InviteRevoked,
     InviteUnknown,
     InviteUsed,
@@ -24,7 +27,7 @@ from journey.errors import (
     ReadOnly,
     TooManyMembers,
 )
-from journey.models import Case, InviteStatus, Member, Prompt, PromptKind, Role
+from journey.models import Case, GroupChat, InviteStatus, Letter, Member, Prompt, PromptKind, Role
 from journey.reminders import plan_reminders
 from storage.codec import case_to_dict
 from tests.unit.factories import NOW, OWNER, STRANGER, VIEWER, new_case
@@ -255,3 +258,166 @@ def test_a_chat_works_on_a_plan_only_while_the_plan_says_so() -> None:
     assert not sharing.chat_works_on(case, -500, OWNER)  # a group the plan does not list
     case.groups.append(GroupChat(-500, OWNER, NOW))
     assert sharing.chat_works_on(case, -500, STRANGER)  # the group, whoever writes in it
+
+
+# --- invites follow their maker ---------------------------------------------------------------------------
+
+
+def _helper_case(helpers_may_invite: bool = True) -> Case:
+    case = new_case()
+    case.editors_can_invite = helpers_may_invite
+    case.members.append(Member(HELPER, Role.EDITOR, name="Dana"))
+    return case
+
+
+def _status(case: Case, invite_id: str) -> InviteStatus:
+    return next(i.status for i in case.invites if i.id == invite_id)
+
+
+@pytest.mark.parametrize(
+    "demote",
+    [
+        lambda case: sharing.set_role(case, OWNER, HELPER, Role.VIEWER),
+        lambda case: sharing.toggle_editors_can_invite(case, OWNER),
+        lambda case: sharing.remove_member(case, OWNER, HELPER),
+        lambda case: sharing.leave(case, HELPER),
+    ],
+    ids=["made-can-look", "helpers-may-not-invite", "removed", "left"],
+)
+def test_a_helpers_invite_stops_when_they_may_no_longer_invite_but_the_owners_keeps_working(
+    demote: object,
+) -> None:
+    case = _helper_case()
+    helper_secret = sharing.parse_token(_invite(case, Role.EDITOR, by=HELPER, invite_id="h1")).secret
+    owner_secret = sharing.parse_token(_invite(case, Role.EDITOR, by=OWNER, invite_id="o1")).secret
+    demote(case)  # type: ignore[operator]
+    assert _status(case, "h1") is InviteStatus.REVOKED
+    assert _status(case, "o1") is InviteStatus.OPEN
+    with pytest.raises(InviteMakerCannot):
+        sharing.accept_invite(case, helper_secret, STRANGER, "Eve", NOW)
+    assert find_member(case, STRANGER) is None
+    assert sharing.accept_invite(case, owner_secret, 444, "Sam", NOW).role is Role.EDITOR
+
+
+def test_joining_rechecks_the_maker_even_if_the_invite_was_left_open() -> None:
+    # A plan saved before invites were withdrawn: the helper is a viewer now, their link still OPEN.
+    case = _helper_case()
+    secret = sharing.parse_token(_invite(case, Role.EDITOR, by=HELPER)).secret
+    find_member(case, HELPER).role = Role.VIEWER  # type: ignore[union-attr]
+    assert case.invites[0].status is InviteStatus.OPEN
+    with pytest.raises(InviteMakerCannot) as refused:
+        sharing.preview_invite(case, secret, STRANGER, NOW)
+    assert refused.value.key == "errors/invite_maker_cannot"
+    with pytest.raises(InviteMakerCannot):
+        sharing.accept_invite(case, secret, STRANGER, "Eve", NOW)
+    assert find_member(case, STRANGER) is None and case.invites[0].status is InviteStatus.OPEN
+    # Made a helper again, with helpers allowed to invite: the link works again, as "Can help".
+    find_member(case, HELPER).role = Role.EDITOR  # type: ignore[union-attr]
+    assert sharing.accept_invite(case, secret, STRANGER, "Eve", NOW).role is Role.EDITOR
+
+
+def test_an_old_owners_links_follow_the_helper_rights_they_have_after_handing_over() -> None:
+    case = _helper_case(helpers_may_invite=False)
+    _invite(case, Role.EDITOR, by=OWNER, invite_id="o1")
+    sharing.hand_over(case, OWNER, HELPER)
+    assert _status(case, "o1") is InviteStatus.REVOKED  # a helper who may not invite
+
+
+_OPS = st.lists(
+    st.sampled_from(["make_viewer", "make_editor", "toggle", "remove", "invite"]), min_size=0, max_size=8
+)
+
+
+@given(ops=_OPS, role=st.sampled_from(sharing.INVITE_ROLES))
+def test_whatever_the_owner_changes_an_invite_never_gives_more_than_its_maker_has_at_that_moment(
+    ops: list[str], role: Role
+) -> None:
+    case = _helper_case()
+    secret = sharing.parse_token(_invite(case, role, by=HELPER)).secret
+    for n, op in enumerate(ops):
+        if op == "toggle":
+            sharing.toggle_editors_can_invite(case, OWNER)
+        elif op == "remove" and find_member(case, HELPER) is not None:
+            sharing.remove_member(case, OWNER, HELPER)
+        elif op.startswith("make_") and find_member(case, HELPER) is not None:
+            sharing.set_role(case, OWNER, HELPER, Role.VIEWER if op == "make_viewer" else Role.EDITOR)
+        elif op == "invite" and sharing.may_invite(case, HELPER):
+            _invite(case, Role.VIEWER, by=HELPER, invite_id=f"x{n}")
+    maker = find_member(case, HELPER)
+    try:
+        joined = sharing.accept_invite(case, secret, STRANGER, "Eve", NOW)
+    except (InviteMakerCannot, InviteRevoked):
+        # Refused (a link withdrawn once stays withdrawn, even if the maker may invite again): nobody joined.
+        assert find_member(case, STRANGER) is None
+        return
+    assert maker is not None and sharing.may_invite(case, HELPER)
+    ranks = {Role.VIEWER: 0, Role.EDITOR: 1, Role.OWNER: 2}
+    assert ranks[joined.role] <= ranks[maker.role] and ranks[joined.role] <= ranks[role]
+
+
+# --- groups follow the owner ------------------------------------------------------------------------------
+
+GROUP = -4001
+OTHER_GROUP = -4002
+
+
+def _with_groups() -> Case:
+    case = _helper_case()
+    case.groups += [GroupChat(GROUP, HELPER, NOW), GroupChat(OTHER_GROUP, OWNER, NOW)]
+    return case
+
+
+def test_only_the_owner_unlinks_a_group_whoever_linked_it() -> None:
+    case = _with_groups()
+    for who, error in ((HELPER, OwnerOnly), (VIEWER, OwnerOnly), (STRANGER, NotAMember)):
+        with pytest.raises(error):
+            sharing.remove_group(case, who, GROUP)
+    with pytest.raises(Gone):
+        sharing.remove_group(case, OWNER, -1)
+    assert sharing.remove_group(case, OWNER, GROUP).linked_by == HELPER
+    assert [g.chat_id for g in case.groups] == [OTHER_GROUP]
+
+
+@pytest.mark.parametrize(
+    "drop",
+    [lambda case: sharing.remove_member(case, OWNER, HELPER), lambda case: sharing.leave(case, HELPER)],
+    ids=["removed", "left"],
+)
+def test_the_groups_a_member_linked_go_with_them(drop: object) -> None:
+    case = _with_groups()
+    assert sharing.groups_linked_by(case, HELPER) == [case.groups[0]]
+    drop(case)  # type: ignore[operator]
+    assert [g.chat_id for g in case.groups] == [OTHER_GROUP]
+    assert not sharing.chat_works_on(case, GROUP, HELPER)
+
+
+def test_a_member_made_can_look_keeps_the_group_they_linked() -> None:
+    case = _with_groups()
+    sharing.set_role(case, OWNER, HELPER, Role.VIEWER)
+    assert [g.chat_id for g in case.groups] == [GROUP, OTHER_GROUP]
+
+
+def test_a_group_that_becomes_a_supergroup_keeps_its_link_reminders_and_waiting_news() -> None:
+    case = _with_groups()
+    appointments.add(case, "a1", NOW + timedelta(days=10), "America/Chicago", NOW)
+    reminders.replan(case, NOW)
+    planned = sorted(r.kind for r in case.reminders if r.user_id == GROUP)
+    assert planned  # the family chat hears the visit coming
+    first = min(r.due_at for r in case.reminders if r.user_id == GROUP)
+    later = first + timedelta(minutes=1)  # that one is due but not yet sent when the group moves
+    case.outbox.append(Letter("l1", GROUP, "news", NOW))
+    case.outbox.append(Letter("l2", OWNER, "news", NOW))
+    new_id = -1001234567890
+
+    assert sharing.move_group(case, GROUP, new_id) is True
+    assert [g.chat_id for g in case.groups] == [new_id, OTHER_GROUP]
+    assert case.groups[0].linked_by == HELPER
+    assert [letter.chat_id for letter in case.outbox] == [new_id, OWNER]
+    assert not [r for r in case.reminders if r.user_id == GROUP]
+    reminders.replan(case, later)  # every save re-plans: the moved reminders are the planned ones
+    assert sorted(r.kind for r in case.reminders if r.user_id == new_id) == planned
+    assert [r.due_at for r in reminders.due(case, later) if r.user_id == new_id] == [first]
+    assert sharing.chat_works_on(case, new_id, STRANGER) and not sharing.chat_works_on(case, GROUP, STRANGER)
+    # Telegram says it twice (in the old group and in the new one): the second finds nothing to move.
+    assert sharing.move_group(case, GROUP, new_id) is False
+    assert [g.chat_id for g in case.groups] == [new_id, OTHER_GROUP]

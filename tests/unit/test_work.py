@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
-from journey import records
-from journey.models import Case, GroupChat, Letter, RecordKind, RecordStatus
-from service.work import News, Plans, Work, locate
+from journey import records, sharing
+from journey.models import Case, GroupChat, Letter, Member, RecordKind, RecordStatus, Role
+from service.work import News, Plans, Work, follow_group, locate
 from storage import InMemoryCaseRepository
 from tests.unit.factories import NOW, OWNER, VIEWER, new_case
 
@@ -166,3 +167,41 @@ async def test_a_chat_whose_link_holds_costs_one_load_and_a_stale_link_is_follow
     seen = await plans.run_in_chat(VIEWER, VIEWER, lambda work: work.case and work.case.id, update_id=2)
     assert seen == "case-0002"
     assert repo.linked_case_id(VIEWER) == "case-0002"
+
+
+async def test_a_group_the_plan_stops_listing_loses_its_chat_link_in_the_same_commit() -> None:
+    repo, plans, _ = setup()
+    case = repo.load_case("case-0001")
+    assert case is not None
+    case.members.append(Member(333, Role.EDITOR))
+    case.groups += [GroupChat(-500, 333, NOW), GroupChat(-600, OWNER, NOW), GroupChat(-700, 333, NOW)]
+    repo.save_case(case)
+    for chat_id in (-500, -600):
+        repo.link_chat(chat_id, case.id)
+    repo.save_case(new_case("case-0002"))
+    repo.link_chat(-700, "case-0002")  # its link already names another plan: not ours to remove
+
+    def take_off_the_helper(work: Work) -> None:
+        assert work.case is not None
+        sharing.remove_member(work.case, OWNER, 333)
+        work.save()
+
+    await plans.run("case-0001", take_off_the_helper, actor=OWNER)
+    assert repo.linked_case_id(-500) is None  # the helper linked it: it went with them
+    assert repo.linked_case_id(-600) == "case-0001"
+    assert repo.linked_case_id(-700) == "case-0002"
+
+
+async def test_following_a_group_to_its_supergroup_moves_the_plan_and_the_link() -> None:
+    repo, plans, _ = setup()
+    case = repo.load_case("case-0001")
+    assert case is not None
+    case.groups.append(GroupChat(-500, OWNER, NOW))
+    repo.save_case(case)
+    repo.link_chat(-500, case.id)
+    assert await plans.run("case-0001", partial(follow_group, old_id=-500, new_id=-100500)) is True
+    assert locate(repo, -100500, VIEWER) == "case-0001"
+    assert repo.linked_case_id(-500) is None and locate(repo, -500, VIEWER) is None
+    # Told again from the new group: nothing left to move, nothing changes.
+    assert await plans.run("case-0001", partial(follow_group, old_id=-500, new_id=-100500)) is False
+    assert locate(repo, -100500, VIEWER) == "case-0001"

@@ -56,7 +56,11 @@ def visible(text: str, *, multiline: bool = True) -> str:
         elif char == "\t":
             kept.append(" ")
         elif (
-            char == ZWJ and kept and _is_emoji(kept[-1]) and i + 1 < len(joined) and _is_emoji(joined[i + 1])
+            char == ZWJ
+            and kept
+            and _is_emoji(kept[-1])
+            and i + 1 < len(joined)
+            and unicodedata.category(joined[i + 1]) in ("So", "Sk")  # the next emoji starts right here
         ):
             kept.append(char)
         # anything else (Cc, Cf incl. bidi controls, lone surrogates, blank letters) is dropped

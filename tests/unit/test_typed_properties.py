@@ -69,7 +69,7 @@ def nothing_invisible(value: str) -> bool:
     an emoji, and no space at either end."""
     for i, char in enumerate(value):
         if char == "\u200d":
-            if not (0 < i < len(value) - 1 and unicodedata.category(value[i + 1]) == "So"):
+            if not (0 < i < len(value) - 1 and unicodedata.category(value[i + 1]) in ("So", "Sk")):
                 return False
         elif char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             return False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sandbox import SandboxServer, SandboxUser
 from tests.e2e.harness import running_bot
+from tests.e2e.test_journey import onboard
 
 
 async def start(alex: SandboxUser) -> None:
@@ -90,3 +91,26 @@ async def test_the_own_zone_typed_from_settings_then_a_visit_time(
         assert "When is the visit?" in reply.text and "Chicago time" in reply.text
         reply = await alex.send("3 Dec 2026 2:30pm")
         assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+
+
+async def test_in_the_family_group_zone_by_typed_city_then_a_typed_time(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    """In a group each question comes with its own ForceReply message; the answer is a reply to it."""
+    async with running_bot(sandbox, data_dir):
+        maria = sandbox.user(1001, "Maria")
+        await onboard(maria, "Ann")
+        sandbox.group(-100777, "Ann's family", privacy_mode=True)
+        group = maria.in_group(-100777)
+        await group.send("/start")
+        await group.send("/appointment")
+        await group.tap("Add the visit")
+        asking = group.last_message()
+        assert "Maria, please reply to this message" in asking.text
+        reply = await group.send("Houston", reply_to=asking.message_id)
+        assert "When is the visit?" in "\n".join(reply.texts)
+        asking = group.last_message()
+        reply = await group.send("3 Dec 2026 2:30pm", reply_to=asking.message_id)
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text
+        reply = await group.tap("Yes, that's right")
+        assert "Saved" in "\n".join(reply.texts)

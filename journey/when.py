@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -165,7 +165,12 @@ def at_time(day: date, hour: int, minute: int, zone: str) -> datetime:
     at = time(hour, minute)
     tz = ZoneInfo(zone)
     wall = datetime.combine(day, at, tzinfo=tz)  # fold=0: the first of a repeated time
-    instant = wall.astimezone(UTC)
+    try:
+        instant = wall.astimezone(UTC)
+    except OverflowError:  # on the first or last day a date can hold: no visit is ever that near
+        if day.year == MAXYEAR:
+            raise TooFar(when=datetime.max.replace(tzinfo=UTC), day=day) from None
+        raise InPast(when=datetime.min.replace(tzinfo=UTC), day=day) from None
     if instant.astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None):
         # zoneinfo reads a skipped time with the offset from before the jump, which lands after it.
         raise NoSuchTime(day=day, at=at, later=instant)

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton
 from handlers.plumbing.turn import Screen, Turn, rows_of
 from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
 from handlers.visit.taps import PickMonthTap
-from journey import prompts
+from journey import prompts, text
 from journey.models import Prompt, PromptKind
 from journey.zones import COMMON_ZONES, city_name
 
@@ -27,7 +27,9 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
     screen = turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
     if turn.chat_id is None or turn.chat_id == turn.user_id:
         return screen
-    mention = Markup('<a href="tg://user?id={}">{}</a>').format(turn.user_id, turn.user_name or "You")
+    # Telegram's name as the others see it in the plan: no bidi controls or invisible characters.
+    who = text.name(turn.user_name) or "You"
+    mention = Markup('<a href="tg://user?id={}">{}</a>').format(turn.user_id, who)
     return replace(screen, asks=turn.render("group/reply_here", who=mention))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import MAXYEAR, MINYEAR, UTC, datetime
 
 from telegram import InlineKeyboardButton
 
@@ -45,9 +45,12 @@ def epoch_minutes(moment: datetime) -> int:
 
 def from_epoch_minutes(value: int) -> datetime:
     try:
-        return datetime.fromtimestamp(value * 60, tz=UTC)
+        moment = datetime.fromtimestamp(value * 60, tz=UTC)
     except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds: not ours
         raise InvalidButton() from None
+    if not MINYEAR < moment.year < MAXYEAR:  # so near the ends that some zones could not show it
+        raise InvalidButton()
+    return moment
 
 
 def show_appointment(turn: Turn, tap: AppointmentTap | None = None) -> Screen:

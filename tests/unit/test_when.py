@@ -331,6 +331,18 @@ def test_more_than_two_years_ahead_is_too_far() -> None:
         read_when("23 Nov 2028", NOW, CHICAGO)
 
 
+def test_the_ends_of_the_calendar_are_too_far_or_past_not_a_crash() -> None:
+    # West of UTC, the last evening of year 9999 is already year 10000 in UTC; east, the first morning
+    # of year 1 is still year 0: no datetime holds those instants.
+    with pytest.raises(TooFar):
+        read_when("31 Dec 9999 11pm", NOW, CHICAGO)
+    with pytest.raises(TooFar):
+        at_time(date(9999, 12, 31), 20, 0, CHICAGO)
+    with pytest.raises(InPast):
+        at_time(date(1, 1, 1), 6, 0, "Australia/Sydney")
+    assert at_time(date(9999, 12, 31), 20, 0, "Australia/Sydney") == datetime(9999, 12, 31, 9, 0, tzinfo=UTC)
+
+
 def test_every_error_is_a_journey_error_with_its_own_key() -> None:
     errors = (NoDate, NeedTime, NeedDate, Ambiguous, InPast, TooFar, NoSuchTime)
     assert all(issubclass(error, JourneyError) for error in errors)

@@ -54,6 +54,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     saved = update_id is not None and plans is not None and plans.committed(update_id)
     renderer = context.application.bot_data["services"].renderer
     text = renderer.render("errors/saved_not_shown" if saved else "errors/generic")
+    if update.callback_query is not None:
+        # Stop the button's spinner: an unanswered press keeps the person's app waiting.
+        try:
+            await update.callback_query.answer()
+        except Exception as failed:  # already answered, or too late: the message below still goes
+            log.info("could not answer the press after an error: %s", type(failed).__name__)
     try:
         await context.bot.send_message(update.effective_chat.id, text)
     except Exception as failed:  # a failing apology must not raise again inside the error handler

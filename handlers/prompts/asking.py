@@ -28,7 +28,7 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
     if turn.chat_id is None or turn.chat_id == turn.user_id:
         return screen
     # Telegram's name as the others see it in the plan: no bidi controls or invisible characters.
-    who = text.name(turn.user_name) or "You"
+    who = text.name(turn.user_name) or turn.render("you")
     mention = Markup('<a href="tg://user?id={}">{}</a>').format(turn.user_id, who)
     return replace(screen, asks=turn.render("group/reply_here", who=mention))
 

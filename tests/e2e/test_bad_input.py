@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from handlers.menu.taps import ProgressTap
 from handlers.plumbing.callbacks import encode
+from handlers.plumbing.dispatch import Route
+from handlers.plumbing.turn import Screen, Turn
 from handlers.records.taps import RecordStatusTap
+from handlers.routes import ALL
 from handlers.specialist.taps import CandidateTap
 from journey.models import RecordKind, RecordStatus
 from sandbox import Reply, SandboxServer, SandboxUser
@@ -155,3 +160,21 @@ async def test_a_file_can_be_put_aside_with_cancel(sandbox: SandboxServer, data_
         assert "I stopped that question" in reply.text
         reply = await alex.send("/records")
         assert "12 still to arrive" in reply.text
+
+
+async def test_a_bug_behind_a_button_still_answers_the_press_and_says_sorry(
+    sandbox: SandboxServer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error in a button's code: the person's app stops waiting on the button (the press is
+    answered) and they get a plain word, not silence."""
+
+    def broken(turn: Turn, tap: ProgressTap) -> Screen:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(ALL, ProgressTap, Route(broken))
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await start(alex)
+        await alex.send("/menu")
+        reply = await alex.tap("Progress")  # fails the test if the press is never answered
+        assert "Sorry, something went wrong" in reply.text

@@ -162,7 +162,8 @@ class WebChat:
             if (left := deadline - time.monotonic()) <= 0:
                 break
             await self.state.signal.wait(left)  # fires on every event of any chat
-        return web.json_response(webview.chat_view(self.state, chat, user.id, after))
+        view = webview.chat_view(self.state, chat, user.id, after, time.monotonic())
+        return web.json_response(view)
 
     # Acting as a user
 

@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     who: $("who"), chat: $("chat"), title: $("chat-title"), subtitle: $("chat-subtitle"), avatar: $("avatar"),
+    action: $("chat-action"),
     scroller: $("scroller"), list: $("messages"), empty: $("empty"), toast: $("toast"), problem: $("problem"),
     form: $("send-form"), text: $("text"), attach: $("attach"), menuButton: $("menu-button"),
     commands: $("commands"), commandList: $("command-list"), replyBar: $("reply-bar"),
@@ -315,6 +316,29 @@
     ui.problem.hidden = !text;
   }
 
+  // --- The bot's chat action: "typing…" under the chat's name ---
+
+  // What Telegram's apps say for each chat action (sendChatAction).
+  const ACTION_WORDS = {
+    typing: "typing", upload_document: "sending a file", upload_photo: "sending a photo",
+    upload_video: "sending a video", record_video: "recording a video", record_voice: "recording a voice message",
+    upload_voice: "sending a voice message", choose_sticker: "choosing a sticker",
+    find_location: "choosing a location", record_video_note: "recording a video message",
+    upload_video_note: "sending a video message",
+  };
+  let actionTimer = 0;
+
+  // The sandbox says how long the action still shows (Telegram: 5 s, or until the bot's next message).
+  function showAction(action) {
+    clearTimeout(actionTimer);
+    const words = action ? ACTION_WORDS[action.action] || "typing" : "";
+    const group = state.chat < 0;
+    ui.action.textContent = !words ? "" : group ? `${state.setup.bot.name} is ${words}…` : `${words}…`;
+    ui.action.hidden = !words;
+    ui.subtitle.hidden = Boolean(words);
+    if (words) actionTimer = setTimeout(() => showAction(null), Math.max(0, action.seconds) * 1000);
+  }
+
   // --- Following the chat (long poll) ---
 
   async function follow() {
@@ -328,6 +352,7 @@
         if (poll.signal.aborted) return;
         draw(update.messages);
         applyKeyboard(update.keyboard);
+        showAction(update.action);
         if (!state.firstLoad) for (const answer of update.answers) showToast(answer.text);
         state.version = update.version;
         state.firstLoad = false;
@@ -366,6 +391,7 @@
     ui.list.replaceChildren();
     setReplyTo(null);
     showProblem("");
+    showAction(null);
     const { bot, groups } = state.setup;
     const group = groups.find((g) => g.id === state.chat);
     ui.title.textContent = group ? group.title : bot.name;

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import struct
+import time
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -10,9 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
+from tests.browser.live import LiveChat
 from tests.browser.page import ChatPage
 
-MARIA, DANA = 1001, 1002
+MARIA, DANA, FAMILY = 1001, 1002, -1001
 
 
 def onboard(page: ChatPage) -> None:
@@ -151,6 +155,42 @@ def test_keyboard_only_labels_and_touch_sized_buttons(page: ChatPage) -> None:
     assert skip.size["height"] >= 44 and skip.size["width"] >= 44
     skip.send_keys(Keys.ENTER)  # a focused inline button works with Enter
     page.expect("What is the diagnosis")
+
+
+def bot_calls(live: LiveChat, method: str, **params: object) -> None:
+    """The bot calls the sandbox's Bot API, as the real bot does."""
+    assert live.server is not None
+    url = f"{live.server.bot_url}{live.server.token}/{method}"
+    request = urllib.request.Request(url, json.dumps(params).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.load(response)["ok"]
+
+
+def test_the_bot_is_typing_until_its_next_message_or_for_five_seconds(page: ChatPage, live: LiveChat) -> None:
+    page.open(MARIA)
+    page.send("/start")
+    page.expect("What should I call the patient?")
+    action = page.driver.find_element(By.ID, "chat-action")
+    subtitle = page.driver.find_element(By.ID, "chat-subtitle")
+    assert not action.is_displayed() and subtitle.text == "bot @SecondOpinionSandboxBot"
+
+    bot_calls(live, "sendChatAction", chat_id=MARIA, action="typing")
+    page.wait(lambda: action.is_displayed() and action.text == "typing…", "typing… under the bot's name")
+    assert not subtitle.is_displayed()  # in its place, as on Telegram
+    page.send("Maria")
+    page.expect("What is the diagnosis")
+    page.wait(lambda: not action.is_displayed(), "the bot's message to end typing…", timeout=3)
+    assert subtitle.is_displayed()
+
+    bot_calls(live, "sendChatAction", chat_id=MARIA, action="upload_document")
+    page.wait(lambda: action.text == "sending a file…", "sending a file…")
+    shown = time.monotonic()
+    page.wait(lambda: not action.is_displayed(), "sending a file… to end by itself", timeout=8)
+    assert time.monotonic() - shown > 3.5  # about five seconds with no message
+
+    page.choose("chat", "Family (group)")  # in a group it names the bot
+    bot_calls(live, "sendChatAction", chat_id=FAMILY, action="typing")
+    page.wait(lambda: action.text == "Second Opinion Companion is typing…", "the bot typing in the group")
 
 
 def tiny_png() -> bytes:

@@ -193,6 +193,60 @@ def test_the_bot_is_typing_until_its_next_message_or_for_five_seconds(page: Chat
     page.wait(lambda: action.text == "Second Opinion Companion is typing…", "the bot typing in the group")
 
 
+def test_an_invite_link_opens_as_start_for_the_person_chosen_in_i_am(page: ChatPage) -> None:
+    page.open(MARIA)
+    onboard(page)
+    page.tap("Rare or unclear diagnosis")
+    page.tap("Done")
+    page.tap("No")
+    page.expect("Your second opinion plan for Maria")
+    page.send("/share")
+    page.tap("Can help")
+    invite = page.expect("Your invite link is ready")
+    link = invite.find_element(By.PARTIAL_LINK_TEXT, "t.me/SecondOpinionSandboxBot?start=")
+    address = link.text
+    assert link.get_attribute("href") == address and link.get_attribute("target") != "_blank"
+
+    # Maria sends the link where Dana sees it: the family group (the bot there does not read plain talk).
+    page.choose("chat", "Family (group)")
+    page.send(f"Dana, join us: {address}")
+    page.wait(lambda: page.bubbles("me"), "Maria's message in the group")
+    page.choose("who", "Dana (daughter)")  # the group stays chosen
+    shared = page.wait(lambda: page.bubbles("other"), "Maria's message, as Dana sees it")[-1]
+    shared.find_element(By.LINK_TEXT, address).click()
+
+    # As on Telegram: Dana's own chat with the bot opens, and it gets /start with the invite in it.
+    page.expect("Maria invited you to Maria's plan.")
+    assert page.driver.find_element(By.ID, "chat").get_attribute("value") == "private"
+    assert page.driver.find_element(By.ID, "who").get_attribute("value") == str(DANA)
+    assert page.bubbles("me")[-1].text.startswith(f"/start {address.rsplit('=', 1)[1]}")
+    assert page.driver.current_url.startswith(page.url)  # the page never left for t.me
+    page.tap("Join")
+    page.expect("You are now in Maria's plan")
+
+
+def test_links_to_other_places_stay_links_and_a_link_to_the_bot_opens_its_chat(
+    page: ChatPage, live: LiveChat
+) -> None:
+    page.open(MARIA)
+    page.choose("chat", "Family (group)")
+    page.send("see t.me/SomeOtherBot?start=abc, https://example.org/a. or T.me/secondopinionsandboxbot")
+    mine = page.wait(lambda: page.bubbles("me"), "the message")[-1]
+    links = {a.text: a for a in mine.find_elements(By.TAG_NAME, "a")}
+    assert {text: a.get_attribute("href") for text, a in links.items()} == {
+        "t.me/SomeOtherBot?start=abc": "https://t.me/SomeOtherBot?start=abc",
+        "https://example.org/a": "https://example.org/a",
+        "T.me/secondopinionsandboxbot": "https://t.me/secondopinionsandboxbot",
+    }
+    assert [a.get_attribute("target") for a in links.values()] == ["_blank", "_blank", ""]
+    # A link to the bot with no start parameter opens Maria's chat with it and sends nothing.
+    links["T.me/secondopinionsandboxbot"].click()
+    page.wait(lambda: page.driver.find_element(By.ID, "empty").is_displayed(), "Maria's empty chat")
+    assert page.driver.find_element(By.ID, "chat").get_attribute("value") == "private"
+    time.sleep(0.3)  # a message would have been posted at the tap
+    assert live.server is not None and live.server.history(MARIA) == []
+
+
 def tiny_png() -> bytes:
     """A 2x2 red PNG."""
 

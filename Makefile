@@ -34,15 +34,28 @@ unit: $(BIN)/activate
 e2e: $(BIN)/activate
 	$(BIN)/pytest tests/e2e
 
-# The browser tests drive Debian's Chromium. As root (CI) this installs it when missing; otherwise those
-# tests skip and say how to install it.
+# The browser tests drive Debian's Chromium, and the web chat needs a colour emoji font (without one every
+# emoji is an empty box). As root (CI) this installs whichever is missing; otherwise it says how. Without
+# Chromium the browser tests skip.
+EMOJI_FONT := fonts-noto-color-emoji
 browser:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@missing=""; \
+	if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		missing="chromium chromium-driver"; fi; \
+	if ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji" \
+		&& ! dpkg-query -W -f='$${Status}' $(EMOJI_FONT) 2>/dev/null | grep -q "ok installed"; then \
+		missing="$$missing $(EMOJI_FONT)"; fi; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium chromium-driver fonts-noto-color-emoji >/dev/null; \
-	else echo "Chromium is not installed: the browser tests will skip (as root: make browser)"; fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		case "$$missing" in *chromium*) \
+			echo "Chromium is not installed: the browser tests will skip (as root: make browser)";; esac; \
+		case "$$missing" in *$(EMOJI_FONT)*) \
+			echo "The emoji font is not installed: the web chat shows emoji as empty boxes" \
+				"(to install it: sudo apt-get install $(EMOJI_FONT))";; esac; \
+	fi
 
 test: lint browser
 	$(BIN)/pytest

@@ -13,6 +13,7 @@ from sandbox.state import Chat, MessageRecord, SandboxState
 from sandbox.text import format_text, source_html
 
 MAX_ANSWER_TEXT = 200
+#: Telegram's chat actions (sendChatAction); any other is refused.
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -207,6 +208,6 @@ async def send_chat_action(state: SandboxState, params: Params) -> Any:
     chat = state.chat_for_bot(params.chat_id())
     action = params.str_("action") or ""
     if action not in CHAT_ACTIONS:
-        raise bad_request("wrong parameter action in request")
+        raise bad_request(errors.WRONG_ACTION)
     state.record(chat, events.CHAT_ACTION, action=action)
     return True

@@ -2,7 +2,9 @@
 
 A thin HTTP layer: the page reads chats through :mod:`sandbox.webview` and acts through
 :mod:`sandbox.inbound`, the same functions the test driver uses, so there is one emulation of Telegram.
-It listens on 127.0.0.1 only; it is for one person trying the bot on their own computer.
+It listens on 127.0.0.1 only; it is for one person trying the bot on their own computer. The page opens a
+``t.me/<bot>?start=...`` link the way Telegram does: ``/start ...`` sent by the person in "I am" in their own
+chat with the bot (through ``send`` below).
 
 Routes: ``GET /`` the page, ``GET /static/<file>``, ``GET /api/setup`` (people, groups, commands),
 ``GET /api/chats/<id>?user=&after=`` (long poll: answers once the chat's version passes ``after``),
@@ -162,7 +164,8 @@ class WebChat:
             if (left := deadline - time.monotonic()) <= 0:
                 break
             await self.state.signal.wait(left)  # fires on every event of any chat
-        return web.json_response(webview.chat_view(self.state, chat, user.id, after))
+        view = webview.chat_view(self.state, chat, user.id, after, time.monotonic())
+        return web.json_response(view)
 
     # Acting as a user
 

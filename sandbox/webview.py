@@ -9,6 +9,9 @@ from sandbox import events
 from sandbox.methods_bot import scope_key
 from sandbox.state import Chat, MessageRecord, SandboxState, UserProfile
 
+ACTION_SECONDS = 5.0  # how long Telegram shows a chat action ("typing…") unless a message ends it
+_BOT_MESSAGES = frozenset({events.SENT, events.SENT_DOCUMENT, events.SENT_PHOTO})
+
 
 def file_url(file_id: str) -> str:
     return f"/api/files/{file_id}"
@@ -129,13 +132,29 @@ def answers_since(chat: Chat, after: int) -> list[dict[str, Any]]:
     ]
 
 
-def chat_view(state: SandboxState, chat: Chat, user_id: int, after: int) -> dict[str, Any]:
-    """Everything the page needs to redraw the chat; it keeps bubbles whose view did not change."""
+def action_view(chat: Chat, now: float) -> dict[str, Any] | None:
+    """The bot's chat action ("typing…") still showing at ``now`` (``time.monotonic()``, as events are
+    stamped), and for how many more seconds: Telegram shows one for 5 s or until the bot's next message."""
+    for event in reversed(chat.events):
+        if event.at + ACTION_SECONDS <= now:
+            return None  # events are in time order: every earlier one is over too
+        if event.kind in _BOT_MESSAGES:
+            return None
+        if event.kind == events.CHAT_ACTION:
+            left = round(event.at + ACTION_SECONDS - now, 3)
+            return {"action": str(event.detail.get("action") or ""), "seconds": left}
+    return None
+
+
+def chat_view(state: SandboxState, chat: Chat, user_id: int, after: int, now: float) -> dict[str, Any]:
+    """Everything the page needs to redraw the chat; it keeps bubbles whose view did not change.
+    ``now``: ``time.monotonic()``, for how long the bot's chat action still shows."""
     return {
         "version": chat_version(chat),
         "messages": [message_view(state, record) for record in chat.messages.values()],
         "keyboard": keyboard_view(chat, user_id),
         "answers": answers_since(chat, after),
+        "action": action_view(chat, now),
     }
 
 

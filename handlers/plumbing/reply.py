@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, CallbackQuery, ForceReply, InputFile, Message
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from handlers.plumbing.actions import show_action
 from handlers.plumbing.turn import Screen
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ async def ask_in_group(bot: Bot, chat_id: int, screen: Screen) -> None:
 
 async def send_files(bot: Bot, chat_id: int, screen: Screen) -> None:
     for file in screen.files:
+        await show_action(bot, chat_id, ChatAction.UPLOAD_DOCUMENT)
         await bot.send_document(chat_id, InputFile(file.data, filename=file.name), caption=file.caption)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ChatAction
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -19,6 +20,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from handlers.plumbing.actions import show_action
 from handlers.plumbing.errors import where
 from service.sending import Moved, Outcome, Outgoing, Result, Rows
 
@@ -49,6 +51,7 @@ class TelegramSender:
 
     async def _files(self, message: Outgoing) -> None:
         for file in message.files:
+            await show_action(self._bot, message.chat_id, ChatAction.UPLOAD_DOCUMENT)
             await self._bot.send_document(
                 message.chat_id, InputFile(file.data, filename=file.name), caption=file.caption
             )

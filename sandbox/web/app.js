@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     who: $("who"), chat: $("chat"), title: $("chat-title"), subtitle: $("chat-subtitle"), avatar: $("avatar"),
+    action: $("chat-action"),
     scroller: $("scroller"), list: $("messages"), empty: $("empty"), toast: $("toast"), problem: $("problem"),
     form: $("send-form"), text: $("text"), attach: $("attach"), menuButton: $("menu-button"),
     commands: $("commands"), commandList: $("command-list"), replyBar: $("reply-bar"),
@@ -55,30 +56,29 @@
   function botHtml(source) {
     const doc = new DOMParser().parseFromString(`<!doctype html><body>${source}</body>`, "text/html");
     const out = document.createDocumentFragment();
-    copyChildren(doc.body, out);
+    copyChildren(doc.body, out, true);
     return out;
   }
 
-  function copyChildren(from, to) {
+  // ``linkify``: turn web addresses in text into links, as Telegram does (not inside a link or code).
+  function copyChildren(from, to, linkify) {
     for (const node of from.childNodes) {
-      const copy = copyNode(node);
+      const copy = copyNode(node, linkify);
       if (copy) to.appendChild(copy);
     }
   }
 
-  function copyNode(node) {
-    if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+  function copyNode(node, linkify) {
+    if (node.nodeType === Node.TEXT_NODE) return linkify ? linkedText(node.data) : document.createTextNode(node.data);
     if (node.nodeType !== Node.ELEMENT_NODE) return null;
     const tag = node.tagName;
     let element;
+    let inside = linkify;
     if (tag === "A") {
       element = document.createElement("a");
       const href = node.getAttribute("href") || "";
-      if (/^(https?:|mailto:|tel:)/i.test(href)) {
-        element.href = href;
-        element.target = "_blank";
-        element.rel = "noopener noreferrer";
-      }
+      if (/^(https?:|mailto:|tel:)/i.test(href)) makeLink(element, href);
+      inside = false;
     } else if (tag === "TG-SPOILER" || (tag === "SPAN" && node.classList.contains("tg-spoiler"))) {
       element = document.createElement("span");
       element.className = "spoiler";
@@ -90,14 +90,76 @@
       element.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") show(); });
     } else if (SIMPLE_TAGS[tag]) {
       element = document.createElement(SIMPLE_TAGS[tag]);
+      if (tag === "CODE" || tag === "PRE") inside = false;
     } else {
       // Anything else (tg-emoji, or a tag Telegram would have refused): keep the text only.
       const fragment = document.createDocumentFragment();
-      copyChildren(node, fragment);
+      copyChildren(node, fragment, linkify);
       return fragment;
     }
-    copyChildren(node, element);
+    copyChildren(node, element, inside);
     return element;
+  }
+
+  // --- Links: web addresses in text, and links that open a chat with this bot ---
+
+  // A web address, or a t.me link written without one (Telegram links both).
+  const ADDRESS = /\bhttps?:\/\/[^\s<>"]+|(?<![\w.@/-])(?:t|telegram)\.me\/[^\s<>"]+/gi;
+
+  function linkedText(text) {
+    const out = document.createDocumentFragment();
+    let from = 0;
+    for (const match of text.matchAll(ADDRESS)) {
+      const address = match[0].replace(/[.,;:!?)'"»]+$/, ""); // a full stop after a link is not part of it
+      if (/^https?:\/\/$/i.test(address)) continue; // nothing left after the punctuation
+      if (match.index > from) out.appendChild(document.createTextNode(text.slice(from, match.index)));
+      const link = el("a", "", address);
+      makeLink(link, /^https?:/i.test(address) ? address : `https://${address}`);
+      out.appendChild(link);
+      from = match.index + address.length;
+    }
+    if (from < text.length) out.appendChild(document.createTextNode(text.slice(from)));
+    return out;
+  }
+
+  function makeLink(element, href) {
+    element.href = href;
+    const bot = botLink(href);
+    if (bot) {
+      // Telegram opens these itself, never in a browser: here they act for the person in "I am".
+      element.addEventListener("click", (event) => { event.preventDefault(); openBotLink(bot); });
+      return;
+    }
+    element.target = "_blank";
+    element.rel = "noopener noreferrer";
+  }
+
+  const START_PARAMETER = /^[A-Za-z0-9_-]{0,64}$/; // what Telegram allows after ?start=
+
+  // A link to this bot (t.me/<bot>): { start: the parameter of ?start=, or null without one }; else null.
+  function botLink(href) {
+    let url;
+    try {
+      url = new URL(href);
+    } catch {
+      return null;
+    }
+    const host = url.hostname.toLowerCase();
+    if (!/^https?:$/.test(url.protocol) || !["t.me", "www.t.me", "telegram.me"].includes(host)) return null;
+    const name = url.pathname.replace(/^\/+|\/+$/g, "");
+    if (!state.setup || name.toLowerCase() !== state.setup.bot.username.toLowerCase()) return null;
+    const start = url.searchParams.get("start");
+    return { start: start !== null && START_PARAMETER.test(start) ? start : null };
+  }
+
+  // As Telegram does: the person chosen in "I am" goes to their own chat with the bot, and a start link
+  // sends "/start <parameter>" there (the bot reads the parameter, e.g. an invite).
+  function openBotLink(bot) {
+    if (ui.chat.value !== "private") {
+      ui.chat.value = "private";
+      openChat();
+    }
+    if (bot.start !== null) send(bot.start ? `/start ${bot.start}` : "/start");
   }
 
   // --- Drawing messages ---
@@ -154,7 +216,7 @@
     }
     const body = el("div", "body");
     if (view.from_bot) body.appendChild(botHtml(view.html || ""));
-    else body.textContent = view.text || "";
+    else body.appendChild(linkedText(view.text || ""));
     if (body.textContent) bubble.appendChild(body);
     bubble.appendChild(el("div", "meta", `${view.edited ? "edited " : ""}${timeText(view.date)}`));
     const parts = [bubble];
@@ -171,10 +233,8 @@
       row.forEach((button, c) => {
         let control;
         if (button.kind === "url") {
-          control = el("a", "", `${button.text} ↗`);
-          control.href = button.url;
-          control.target = "_blank";
-          control.rel = "noopener noreferrer";
+          control = el("a", "", botLink(button.url) ? button.text : `${button.text} ↗`);
+          if (/^(https?:|tg:)/i.test(button.url)) makeLink(control, button.url);
         } else {
           control = el("button", "", button.text);
           control.type = "button";
@@ -315,6 +375,29 @@
     ui.problem.hidden = !text;
   }
 
+  // --- The bot's chat action: "typing…" under the chat's name ---
+
+  // What Telegram's apps say for each chat action (sendChatAction).
+  const ACTION_WORDS = {
+    typing: "typing", upload_document: "sending a file", upload_photo: "sending a photo",
+    upload_video: "sending a video", record_video: "recording a video", record_voice: "recording a voice message",
+    upload_voice: "sending a voice message", choose_sticker: "choosing a sticker",
+    find_location: "choosing a location", record_video_note: "recording a video message",
+    upload_video_note: "sending a video message",
+  };
+  let actionTimer = 0;
+
+  // The sandbox says how long the action still shows (Telegram: 5 s, or until the bot's next message).
+  function showAction(action) {
+    clearTimeout(actionTimer);
+    const words = action ? ACTION_WORDS[action.action] || "typing" : "";
+    const group = state.chat < 0;
+    ui.action.textContent = !words ? "" : group ? `${state.setup.bot.name} is ${words}…` : `${words}…`;
+    ui.action.hidden = !words;
+    ui.subtitle.hidden = Boolean(words);
+    if (words) actionTimer = setTimeout(() => showAction(null), Math.max(0, action.seconds) * 1000);
+  }
+
   // --- Following the chat (long poll) ---
 
   async function follow() {
@@ -328,6 +411,7 @@
         if (poll.signal.aborted) return;
         draw(update.messages);
         applyKeyboard(update.keyboard);
+        showAction(update.action);
         if (!state.firstLoad) for (const answer of update.answers) showToast(answer.text);
         state.version = update.version;
         state.firstLoad = false;
@@ -366,6 +450,7 @@
     ui.list.replaceChildren();
     setReplyTo(null);
     showProblem("");
+    showAction(null);
     const { bot, groups } = state.setup;
     const group = groups.find((g) => g.id === state.chat);
     ui.title.textContent = group ? group.title : bot.name;

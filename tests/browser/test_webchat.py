@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import struct
+import time
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -10,9 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
+from tests.browser.live import LiveChat
 from tests.browser.page import ChatPage
 
-MARIA, DANA = 1001, 1002
+MARIA, DANA, FAMILY = 1001, 1002, -1001
 
 
 def onboard(page: ChatPage) -> None:
@@ -151,6 +155,96 @@ def test_keyboard_only_labels_and_touch_sized_buttons(page: ChatPage) -> None:
     assert skip.size["height"] >= 44 and skip.size["width"] >= 44
     skip.send_keys(Keys.ENTER)  # a focused inline button works with Enter
     page.expect("What is the diagnosis")
+
+
+def bot_calls(live: LiveChat, method: str, **params: object) -> None:
+    """The bot calls the sandbox's Bot API, as the real bot does."""
+    assert live.server is not None
+    url = f"{live.server.bot_url}{live.server.token}/{method}"
+    request = urllib.request.Request(url, json.dumps(params).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.load(response)["ok"]
+
+
+def test_the_bot_is_typing_until_its_next_message_or_for_five_seconds(page: ChatPage, live: LiveChat) -> None:
+    page.open(MARIA)
+    page.send("/start")
+    page.expect("What should I call the patient?")
+    action = page.driver.find_element(By.ID, "chat-action")
+    subtitle = page.driver.find_element(By.ID, "chat-subtitle")
+    assert not action.is_displayed() and subtitle.text == "bot @SecondOpinionSandboxBot"
+
+    bot_calls(live, "sendChatAction", chat_id=MARIA, action="typing")
+    page.wait(lambda: action.is_displayed() and action.text == "typing…", "typing… under the bot's name")
+    assert not subtitle.is_displayed()  # in its place, as on Telegram
+    page.send("Maria")
+    page.expect("What is the diagnosis")
+    page.wait(lambda: not action.is_displayed(), "the bot's message to end typing…", timeout=3)
+    assert subtitle.is_displayed()
+
+    bot_calls(live, "sendChatAction", chat_id=MARIA, action="upload_document")
+    page.wait(lambda: action.text == "sending a file…", "sending a file…")
+    shown = time.monotonic()
+    page.wait(lambda: not action.is_displayed(), "sending a file… to end by itself", timeout=8)
+    assert time.monotonic() - shown > 3.5  # about five seconds with no message
+
+    page.choose("chat", "Family (group)")  # in a group it names the bot
+    bot_calls(live, "sendChatAction", chat_id=FAMILY, action="typing")
+    page.wait(lambda: action.text == "Second Opinion Companion is typing…", "the bot typing in the group")
+
+
+def test_an_invite_link_opens_as_start_for_the_person_chosen_in_i_am(page: ChatPage) -> None:
+    page.open(MARIA)
+    onboard(page)
+    page.tap("Rare or unclear diagnosis")
+    page.tap("Done")
+    page.tap("No")
+    page.expect("Your second opinion plan for Maria")
+    page.send("/share")
+    page.tap("Can help")
+    invite = page.expect("Your invite link is ready")
+    link = invite.find_element(By.PARTIAL_LINK_TEXT, "t.me/SecondOpinionSandboxBot?start=")
+    address = link.text
+    assert link.get_attribute("href") == address and link.get_attribute("target") != "_blank"
+
+    # Maria sends the link where Dana sees it: the family group (the bot there does not read plain talk).
+    page.choose("chat", "Family (group)")
+    page.send(f"Dana, join us: {address}")
+    page.wait(lambda: page.bubbles("me"), "Maria's message in the group")
+    page.choose("who", "Dana (daughter)")  # the group stays chosen
+    shared = page.wait(lambda: page.bubbles("other"), "Maria's message, as Dana sees it")[-1]
+    shared.find_element(By.LINK_TEXT, address).click()
+
+    # As on Telegram: Dana's own chat with the bot opens, and it gets /start with the invite in it.
+    page.expect("Maria invited you to Maria's plan.")
+    assert page.driver.find_element(By.ID, "chat").get_attribute("value") == "private"
+    assert page.driver.find_element(By.ID, "who").get_attribute("value") == str(DANA)
+    assert page.bubbles("me")[-1].text.startswith(f"/start {address.rsplit('=', 1)[1]}")
+    assert page.driver.current_url.startswith(page.url)  # the page never left for t.me
+    page.tap("Join")
+    page.expect("You are now in Maria's plan")
+
+
+def test_links_to_other_places_stay_links_and_a_link_to_the_bot_opens_its_chat(
+    page: ChatPage, live: LiveChat
+) -> None:
+    page.open(MARIA)
+    page.choose("chat", "Family (group)")
+    page.send("see t.me/SomeOtherBot?start=abc, https://example.org/a. or T.me/secondopinionsandboxbot")
+    mine = page.wait(lambda: page.bubbles("me"), "the message")[-1]
+    links = {a.text: a for a in mine.find_elements(By.TAG_NAME, "a")}
+    assert {text: a.get_attribute("href") for text, a in links.items()} == {
+        "t.me/SomeOtherBot?start=abc": "https://t.me/SomeOtherBot?start=abc",
+        "https://example.org/a": "https://example.org/a",
+        "T.me/secondopinionsandboxbot": "https://t.me/secondopinionsandboxbot",
+    }
+    assert [a.get_attribute("target") for a in links.values()] == ["_blank", "_blank", ""]
+    # A link to the bot with no start parameter opens Maria's chat with it and sends nothing.
+    links["T.me/secondopinionsandboxbot"].click()
+    page.wait(lambda: page.driver.find_element(By.ID, "empty").is_displayed(), "Maria's empty chat")
+    assert page.driver.find_element(By.ID, "chat").get_attribute("value") == "private"
+    time.sleep(0.3)  # a message would have been posted at the tap
+    assert live.server is not None and live.server.history(MARIA) == []
 
 
 def tiny_png() -> bytes:

@@ -25,7 +25,7 @@ from telegram.error import (
     RetryAfter,
 )
 
-from sandbox import SandboxServer, SandboxUser
+from sandbox import SandboxServer, SandboxUser, events
 from sandbox import errors as tg
 
 NOW = 1_800_000_000.0
@@ -263,6 +263,45 @@ async def test_force_reply_and_chat_action(bot: PtbBot, alice: SandboxUser) -> N
     assert await bot.send_chat_action(ALICE, "typing")
     answer = alice.send_nowait("St Mary's", reply_to=prompt.message_id)
     assert answer["reply_to_message"]["message_id"] == prompt.message_id
+
+
+TELEGRAMS_CHAT_ACTIONS = (
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
+    "upload_video_note",
+)
+
+
+async def test_chat_actions_are_checked_and_recorded_as_on_telegram(
+    server: SandboxServer, bot: PtbBot, alice: SandboxUser
+) -> None:
+    for action in TELEGRAMS_CHAT_ACTIONS:
+        assert await bot.send_chat_action(ALICE, action)
+    server.group(-100, "Family")
+    assert await bot.send_chat_action(-100, "typing")
+    shown = [e.detail["action"] for e in alice.log() if e.kind == events.CHAT_ACTION]
+    assert shown == list(TELEGRAMS_CHAT_ACTIONS)
+    assert [e.detail["action"] for e in server.events(-100)] == ["typing"]
+
+    async with aiohttp.ClientSession() as http:
+        for body in ({"chat_id": ALICE, "action": "dancing"}, {"chat_id": ALICE, "action": "TYPING"}):
+            async with http.post(f"{server.bot_url}{server.token}/sendChatAction", json=body) as response:
+                assert response.status == 400
+                assert (await response.json())["description"] == tg.WRONG_ACTION
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_chat_action(424242, "typing")
+    server.user(222, "Bob")  # has never written to the bot
+    with pytest.raises(Forbidden, match="bot can't initiate conversation with a user"):
+        await bot.send_chat_action(222, "typing")
+    assert [e.kind for e in alice.log()].count(events.CHAT_ACTION) == len(TELEGRAMS_CHAT_ACTIONS)
 
 
 async def test_commands_and_descriptions(server: SandboxServer, bot: PtbBot) -> None:

@@ -9,8 +9,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from sandbox import SandboxServer
+from sandbox import SandboxServer, events
+from sandbox.events import ChatEvent
+from sandbox.state import Chat
 from sandbox.webchat import CSRF_HEADER, WebChat
+from sandbox.webview import action_view
 
 MARIA, DANA, FAMILY = 1001, 1002, -1001
 HEADERS = {CSRF_HEADER: "1"}
@@ -140,3 +143,45 @@ async def test_an_uploaded_pdf_is_a_document_and_downloads_with_its_name(web: An
         assert response.headers["Content-Disposition"] == "attachment; filename*=UTF-8''labs-2026.pdf"
     async with http.get("/static/../webchat.py") as response:
         assert response.status == 404
+
+
+async def bot_calls(server: SandboxServer, method: str, **params: Any) -> None:
+    url = f"{server.bot_url}{server.token}/{method}"
+    async with aiohttp.ClientSession() as bot, bot.post(url, json=params) as response:
+        assert (await response.json())["ok"]
+
+
+async def test_the_bots_chat_action_shows_until_its_next_message(web: Any) -> None:
+    server, _, http = web
+    await post(http, f"/api/chats/{MARIA}/send", {"user_id": MARIA, "text": "/start"})
+    async with http.get(f"/api/chats/{MARIA}?user={MARIA}&after=-1") as response:
+        before = await response.json()
+    assert before["action"] is None
+    waiting = asyncio.create_task(http.get(f"/api/chats/{MARIA}?user={MARIA}&after={before['version']}"))
+    await bot_calls(server, "sendChatAction", chat_id=MARIA, action="upload_document")
+    async with await asyncio.wait_for(waiting, 2) as response:
+        action = (await response.json())["action"]  # the long poll answers: "sending a file…" now
+    assert action["action"] == "upload_document" and 4 < action["seconds"] <= 5
+    await bot_calls(server, "sendMessage", chat_id=MARIA, text="Here it is")
+    async with http.get(f"/api/chats/{MARIA}?user={MARIA}&after=-1") as response:
+        assert (await response.json())["action"] is None  # the message ends it, as on Telegram
+    async with http.get(f"/api/chats/{DANA}?user={DANA}&after=-1") as response:
+        assert (await response.json())["action"] is None  # another chat never shows it
+
+
+def test_a_chat_action_shows_for_five_seconds_and_a_newer_one_starts_again() -> None:
+    chat = Chat(id=MARIA, type="private")
+
+    def happened(seq: int, kind: str, at: float, **detail: Any) -> None:
+        chat.events.append(ChatEvent(seq=seq, kind=kind, chat_id=MARIA, detail=detail, at=at))
+
+    happened(1, events.USER_SENT, 100.0)
+    assert action_view(chat, 100.0) is None
+    happened(2, events.CHAT_ACTION, 101.0, action="typing")
+    happened(3, events.EDITED, 102.0)  # an edit is not a new message: the action goes on
+    assert action_view(chat, 103.5) == {"action": "typing", "seconds": 2.5}
+    assert action_view(chat, 106.0) is None  # five seconds are over
+    happened(4, events.CHAT_ACTION, 107.0, action="upload_document")
+    assert action_view(chat, 111.75) == {"action": "upload_document", "seconds": 0.25}
+    happened(5, events.SENT_DOCUMENT, 108.0)
+    assert action_view(chat, 108.0) is None

@@ -117,13 +117,18 @@ def on_change_time(turn: Turn, tap: ChangeTimeTap) -> Screen:
     return ask_time(turn, VisitTarget(visit_id=visit.id))
 
 
-def ask_time(turn: Turn, target: VisitTarget) -> Screen:
-    """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once)."""
+def ask_time(turn: Turn, target: VisitTarget, typed: str | None = None) -> Screen:
+    """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once).
+    `typed`: a time typed with /appointment, held by the zone question and read once the zone is known
+    (handlers/prompts/prompting.py::after_zone)."""
     member = require_member(turn.case, turn.user_id)
     if target.is_new:
         appointments.check_room(turn.case, turn.now)  # before anyone types a time for a visit with no room
     if target.is_new and member.settings.zone is None:
-        return ask(turn, PromptKind.ZONE, target.text()).with_head(turn.render("appointment/zone_first"))
+        screen = ask(turn, PromptKind.ZONE, target.text(), held=typed)
+        pending = prompts.pending(turn.case, turn.user_id)
+        held = pending.held if pending is not None else None
+        return screen.with_head(turn.render("appointment/zone_first", held=held))
     return ask(turn, PromptKind.APPOINTMENT_TIME, target.text())
 
 

@@ -209,12 +209,13 @@ async def on_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
 
     def start_with_time(turn: Turn, _: bool) -> Screen:
-        screen = appointment.ask_time(turn, NEW_VISIT)  # the time question, or the zone first
+        # The time question, or the zone first: that question holds the typed time until the zone is known.
+        screen = appointment.ask_time(turn, NEW_VISIT, typed)
         turn.save()  # the question is open even if the typed time needs another try
         pending = prompts.pending(turn.case, turn.user_id)
         if pending is not None and pending.kind is PromptKind.APPOINTMENT_TIME:
             return messages.answer_screen(turn, typed, update.update_id)
-        return screen  # the time zone comes first; the user types the time after it
+        return screen  # the time zone comes first; the held time is read once it is answered
 
     await _open(update, context, start_with_time)
 

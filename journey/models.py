@@ -348,6 +348,9 @@ class Prompt:
     # sent after `after` (the last message before the question): chatter and old questions are not answers.
     chat_id: int | None = None  # None: asked before questions knew their chat (schema 4); any chat
     after: int | None = None
+    # Words typed with the command that asked this question, read once it is answered: the time typed with
+    # `/appointment 15 Dec 15:30` by someone with no time zone yet, read in the zone they then give.
+    held: str | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
 from journey.models import Attachment, Case, LastAnswer, Member, Prompt, PromptKind, RecordKind
 from journey.targets import SETTINGS, DetailTarget, VisitTarget
+from journey.text import SHORT, line
 from journey.when import read_when
 from journey.zones import find_zone, zone_at
 
@@ -101,6 +102,7 @@ class PromptStep:
     """The prompt just answered (or skipped) and the one now waiting, if any.
 
     `proposed` is set when the answer is a time to confirm: nothing is saved until the user says yes.
+    `answered.held` carries the words the question held (see `ask`), to be read now that it is answered.
     """
 
     answered: Prompt
@@ -120,14 +122,21 @@ def _asked(case: Case, user_id: int, kind: PromptKind, target: str | None) -> Me
 
 
 def ask(
-    case: Case, user_id: int, kind: PromptKind, target: str | None = None, where: Where | None = None
+    case: Case,
+    user_id: int,
+    kind: PromptKind,
+    target: str | None = None,
+    where: Where | None = None,
+    held: str | None = None,
 ) -> Prompt:
     """Wait for this person's answer to a question, in the chat it is asked in (`where`). A question
     that would add to a full list is refused before it is asked, so nobody types a long answer only to
-    hear there is no room."""
+    hear there is no room. `held`: words typed with the command, kept with the question until it is
+    answered (a visit's time typed before the time zone was known), one line of at most SHORT."""
     member = _asked(case, user_id, kind, target)
     _check_room(case, kind, target)
-    prompt = Prompt(kind, target, *_place(where))
+    kept = line(held, SHORT) if held is not None else None
+    prompt = Prompt(kind, target, *_place(where), held=kept)
     member.prompt = prompt
     return prompt
 
@@ -318,7 +327,8 @@ def _advance(
     following = NEXT.get(prompt.kind)
     after = where.message_id if where is not None else prompt.after
     member.prompt = Prompt(following, target, prompt.chat_id, after) if following else None
-    return PromptStep(answered=Prompt(prompt.kind, target, prompt.chat_id), next=member.prompt)
+    answered = Prompt(prompt.kind, target, prompt.chat_id, held=prompt.held)
+    return PromptStep(answered=answered, next=member.prompt)
 
 
 # Each applier takes (case, target, text, new_id, today) and returns the target for the next prompt.

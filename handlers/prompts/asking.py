@@ -46,5 +46,5 @@ def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:
     return []
 
 
-def ask(turn: Turn, kind: PromptKind, target: str | None = None) -> Screen:
-    return show_prompt(turn, prompts.ask(turn.case, turn.user_id, kind, target, turn.where))
+def ask(turn: Turn, kind: PromptKind, target: str | None = None, held: str | None = None) -> Screen:
+    return show_prompt(turn, prompts.ask(turn.case, turn.user_id, kind, target, turn.where, held))

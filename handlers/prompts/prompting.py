@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
 from handlers.onboarding import screens as onboarding
@@ -13,14 +15,17 @@ from handlers.questions import screens as questions
 from handlers.records import screens as records
 from handlers.settings import screens as settings_screen
 from handlers.specialist import screens as specialist
+from handlers.visit import picker
 from handlers.visit import screens as appointment
 from journey import prompts
-from journey.errors import Gone
+from journey.errors import Gone, JourneyError
 from journey.models import PromptKind, RecordKind
 from journey.targets import VisitTarget, zone_leads_to_settings
 from journey.zones import COMMON_ZONES
 
 K = PromptKind
+
+log = logging.getLogger(__name__)
 
 
 def after(turn: Turn, step: prompts.PromptStep) -> Screen:
@@ -49,27 +54,44 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
         case K.VISIT_NOTE:
             return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
         case K.ZONE:
-            return after_zone(turn, target)
+            return after_zone(turn, target, answered.held)
         case _:
             return menu.show_menu(turn)
 
 
-def after_zone(turn: Turn, target: str) -> Screen:
-    """Where the zone question leads: settings, on to the visit's time, or back to the visit."""
+def after_zone(turn: Turn, target: str, held: str | None = None) -> Screen:
+    """Where the zone question leads: settings, on to the visit's time (a time typed with /appointment
+    and held by the zone question is read now, in that zone), or back to the visit."""
     if zone_leads_to_settings(target):
         return settings_screen.show_settings(turn)
     visit = VisitTarget.read(target)
     if visit.visit_id is None:
-        return appointment.ask_time(turn, visit)
+        question = appointment.ask_time(turn, visit)
+        return question if held is None else _read_held(turn, held, question)
     return appointment.visit_screen(turn, visit.visit_id)
+
+
+def _read_held(turn: Turn, held: str, question: Screen) -> Screen:
+    """The held time as if typed now to the time question just asked: the same reading and read-back to
+    confirm; a time that does not read gets the same taps or reason, with the question to try again."""
+    pending = prompts.pending(turn.case, turn.user_id)
+    target = pending.target if pending is not None else None
+    try:
+        # The bot answers on the person's behalf (where=None): the words came with their own command.
+        step = prompts.answer(turn.case, turn.user_id, held, turn.new_id, turn.now, turn.today)
+    except JourneyError as refused:
+        log.info("held time not read: %s", type(refused).__name__)
+        taps = picker.after_reading_error(turn, refused, target or "")
+        return taps or question.with_head(turn.render(refused.key, **refused.details))
+    return after(turn, step)
 
 
 def on_set_zone(turn: Turn, tap: SetZoneTap) -> Screen:
     """A zone button under the zone question: index into COMMON_ZONES, then the same path as typing."""
     if not tap.index < len(COMMON_ZONES):
         raise InvalidButton()
-    prompts.answer_zone(turn.case, turn.user_id, COMMON_ZONES[tap.index], tap.target, turn.where)
-    return after_zone(turn, tap.target)
+    step = prompts.answer_zone(turn.case, turn.user_id, COMMON_ZONES[tap.index], tap.target, turn.where)
+    return after(turn, step)
 
 
 def on_skip(turn: Turn, tap: SkipTap) -> Screen:

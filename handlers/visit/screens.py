@@ -21,6 +21,7 @@ from handlers.visit.taps import (
     ChangeTimeTap,
     ConfirmTimeTap,
     DetailTap,
+    EditDetailsTap,
     FromCandidateTap,
     KindsOfVisitTap,
     NewAppointmentTap,
@@ -79,17 +80,13 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
     a = appointment.id
     rows: list[list[InlineKeyboardButton]] = []
     if appointment.status is AppointmentStatus.ACTIVE:
-        details = [turn.button(turn.label(f"detail_{d}"), DetailTap(a, d)) for d in appointments.DETAILS]
+        # The common actions; the details are one tap further, on their own screen (show_details).
         rows += [
             [
                 turn.button(turn.label("change_time"), ChangeTimeTap(a)),
-                turn.button(turn.label("zone"), ZonesTap(a)),
-            ],
-            *rows_of(details, 2),
-            [
-                turn.button(turn.label("visit_kind"), KindsOfVisitTap(a)),
                 turn.button(turn.label("calendar_file"), CalendarFileTap(a)),
             ],
+            [turn.button(turn.label("edit_details"), EditDetailsTap(a))],
             [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
     others = [o for o in appointments.upcoming(turn.case, turn.now) if o.id != a]
@@ -120,13 +117,18 @@ def on_change_time(turn: Turn, tap: ChangeTimeTap) -> Screen:
     return ask_time(turn, VisitTarget(visit_id=visit.id))
 
 
-def ask_time(turn: Turn, target: VisitTarget) -> Screen:
-    """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once)."""
+def ask_time(turn: Turn, target: VisitTarget, typed: str | None = None) -> Screen:
+    """Ask for the time; for a new visit, first the member's time zone if we don't know it (asked once).
+    `typed`: a time typed with /appointment, held by the zone question and read once the zone is known
+    (handlers/prompts/prompting.py::after_zone)."""
     member = require_member(turn.case, turn.user_id)
     if target.is_new:
         appointments.check_room(turn.case, turn.now)  # before anyone types a time for a visit with no room
     if target.is_new and member.settings.zone is None:
-        return ask(turn, PromptKind.ZONE, target.text()).with_head(turn.render("appointment/zone_first"))
+        screen = ask(turn, PromptKind.ZONE, target.text(), held=typed)
+        pending = prompts.pending(turn.case, turn.user_id)
+        held = pending.held if pending is not None else None
+        return screen.with_head(turn.render("appointment/zone_first", held=held))
     return ask(turn, PromptKind.APPOINTMENT_TIME, target.text())
 
 
@@ -197,6 +199,22 @@ def _copy_candidate(turn: Turn, appointment: Appointment, candidate_id: str) -> 
 # --- details, kind, calendar file, cancel ------------------------------------------------------------------
 
 
+def show_details(turn: Turn, tap: EditDetailsTap) -> Screen:
+    """Each detail of the visit to add or change, two to a row, and Back to the visit. A visit that is no
+    longer active (cancelled meanwhile) has no details to edit: its own screen says so."""
+    appointment = appointments.find_appointment(turn.case, tap.visit)
+    if appointment.status is not AppointmentStatus.ACTIVE:
+        return appointment_screen(turn, appointment)
+    a = appointment.id
+    buttons = [
+        *(turn.button(turn.label(f"detail_{d}"), DetailTap(a, d)) for d in appointments.DETAILS),
+        turn.button(turn.label("visit_kind"), KindsOfVisitTap(a)),
+        turn.button(turn.label("zone"), ZonesTap(a)),
+    ]
+    rows = [*rows_of(buttons, 2), [turn.button(turn.label("back"), AppointmentTap(a))]]
+    return turn.screen("appointment/details", rows, a=appointment)
+
+
 def on_detail(turn: Turn, tap: DetailTap) -> Screen:
     appointment = appointments.find_appointment(turn.case, tap.visit)
     if tap.detail not in appointments.DETAILS:
@@ -213,7 +231,7 @@ def show_kinds(turn: Turn, tap: KindsOfVisitTap) -> Screen:
         lambda k: turn.label(f"visit_kind_{k.value}"),
         lambda k: SetVisitKindTap(appointment.id, k),
     )
-    rows.append([turn.button(turn.label("back"), AppointmentTap(appointment.id))])
+    rows.append([turn.button(turn.label("back"), EditDetailsTap(appointment.id))])
     return turn.screen("appointment/kinds", rows)
 
 

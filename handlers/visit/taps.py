@@ -87,6 +87,14 @@ class DetailTap(Tap):
     detail: str  # one of journey.appointments.DETAILS
 
 
+@tap("ae")
+@dataclass(frozen=True)
+class EditDetailsTap(Tap):
+    """The visit's details to add or change: doctor, place, address, link, phone, notes, kind, zone."""
+
+    visit: str
+
+
 @tap("ak")
 @dataclass(frozen=True)
 class KindsOfVisitTap(Tap):

@@ -141,6 +141,7 @@ async def test_change_then_cancel_updates_the_same_calendar_event(
         await alex.tap("Yes, that's right")
         first = event_of(last_calendar(alex))
 
+        await alex.tap("Edit details")
         await alex.tap("Doctor")
         reply = await alex.send("Dr. Rivera")
         assert "Doctor: Dr. Rivera" in reply.text
@@ -220,6 +221,7 @@ async def test_a_pasted_zoom_invitation_keeps_the_link_and_offers_the_rest_for_t
         await alex.send("/appointment 3 Dec 2026 14:30")
         await alex.tap("Yes, that's right")
 
+        await alex.tap("Edit details")
         await alex.tap("Video link")
         reply = await alex.send("Room 4, second floor")
         assert "I need the web link for the video visit" in reply.text

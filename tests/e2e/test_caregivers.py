@@ -67,7 +67,9 @@ async def test_invite_accept_act_and_see_each_others_progress(sandbox: SandboxSe
         reply = await dana.tap("Join")
         assert "Welcome, Dana! You are now in Ann's plan." in reply.text
         assert "1. Find a specialist" in " ".join(reply.buttons)
-        await eventually(saw(maria, "Dana joined the plan (can help)."), "Maria hears Dana joined")
+        await eventually(
+            saw(maria, "Dana joined the plan. They can make changes."), "Maria hears Dana joined"
+        )
 
         viewer_token = await invite(maria, "Can look")
         await join(sam, viewer_token)
@@ -193,3 +195,19 @@ async def test_bad_invites_and_forged_buttons_change_nothing(sandbox: SandboxSer
         dana_id_button = f"1:mbX:{case_id}:1001"
         reply = await dana.press_raw(dana.bot_messages()[-1].message_id, dana_id_button)
         assert "Only the owner" in str(alert(reply))
+
+
+async def test_the_invite_link_says_in_a_sentence_what_the_person_will_be_able_to_do(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        maria = sandbox.user(1001, "Maria")
+        await onboard(maria, "Ann")
+        await maria.send("/share")
+        reply = await maria.tap("Can help")
+        assert "They will be able to make changes, like marking records as arrived." in reply.text
+        assert "will can" not in reply.text.lower()
+        await maria.send("/share")
+        reply = await maria.tap("Can look")
+        assert "They will be able to see the plan and the visit, but not change anything." in reply.text
+        assert "will can" not in reply.text.lower()

@@ -57,7 +57,8 @@ async def test_a_helpers_link_stops_working_when_they_may_no_longer_invite(
         await maria.send("/members")
         await maria.tap("Dana")
         reply = await maria.tap("Let them only look")
-        assert "Can look." in reply.text
+        assert "Dana · Can look" in reply.text
+        assert "They can see the plan and the visit, but not change anything." in reply.text
         reply = await eve.send(f"/start {second}")
         assert MAKER_CANNOT in reply.text
 

@@ -70,7 +70,9 @@ def full_case(case_id: str = "case_full_01") -> Case:
             Member(
                 42,
                 Role.OWNER,
-                Prompt(PromptKind.CANDIDATE_NOTES, target="cand-1", chat_id=-100, after=41),
+                Prompt(
+                    PromptKind.CANDIDATE_NOTES, target="cand-1", chat_id=-100, after=41, held="15 Dec «3pm»"
+                ),
                 pending_file=Attachment("fid0", "uid0", AttachmentKind.PHOTO, "x.jpg", T0),
                 recent_updates=[1001, 1002, 990],
                 settings=MemberSettings(

@@ -86,6 +86,7 @@ CODES = set(
         "aX",
         "av",
         "aa",
+        "ae",
         "st",
         "sz",
         "sZ",

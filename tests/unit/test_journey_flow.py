@@ -12,6 +12,7 @@ from journey.models import (
     CandidateStatus,
     InsuranceOutcome,
     InsuranceQuestion,
+    Prompt,
     PromptKind,
     RecordKind,
     RecordStatus,
@@ -209,3 +210,31 @@ def test_a_repeated_update_is_recognised_and_memory_is_bounded() -> None:
         cases.remember_update(member, update_id)
     assert len(member.recent_updates) == cases.RECENT_UPDATES_KEPT
     assert cases.is_repeat(member, 1099) and not cases.is_repeat(member, 500)
+
+
+def test_the_zone_question_holds_the_typed_time_until_it_is_answered() -> None:
+    """/appointment 15 Dec 15:30 with no zone: the zone question keeps the words (cleaned to one line);
+    answering it hands them back with the answer, and nothing else holds them after."""
+    case = new_case()
+    prompts.ask(case, OWNER, PromptKind.ZONE, "new", held="  15 Dec\n2026   15:30 ")
+    assert require_member(case, OWNER).prompt == Prompt(PromptKind.ZONE, "new", held="15 Dec 2026 15:30")
+    step = prompts.answer(case, OWNER, "Houston", "id-1", NOW, TODAY)
+    assert step.answered.held == "15 Dec 2026 15:30" and step.next is None
+    assert require_member(case, OWNER).settings.zone == "America/Chicago"
+    assert require_member(case, OWNER).prompt is None
+
+
+def test_held_words_too_long_for_a_time_are_refused_before_anything_is_asked() -> None:
+    case = new_case()
+    with pytest.raises(TooLong):
+        prompts.ask(case, OWNER, PromptKind.ZONE, "new", held="15 Dec " * 40)
+    assert require_member(case, OWNER).prompt is None
+
+
+def test_leaving_the_zone_question_drops_the_held_time() -> None:
+    case = new_case()
+    prompts.ask(case, OWNER, PromptKind.ZONE, "new", held="15 Dec 2026 15:30")
+    assert prompts.leave(case, OWNER) is True
+    prompts.ask(case, OWNER, PromptKind.ZONE, "new")
+    step = prompts.answer_zone(case, OWNER, "America/Chicago", "new")
+    assert step.answered.held is None

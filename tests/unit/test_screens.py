@@ -29,7 +29,7 @@ from handlers.sharing.taps import CasesPageTap
 from handlers.specialist import screens as specialist
 from handlers.visit import picker
 from handlers.visit import screens as appointment
-from handlers.visit.taps import CancelVisitTap, KindsOfVisitTap
+from handlers.visit.taps import CancelVisitTap, EditDetailsTap, KindsOfVisitTap
 from journey import appointments, cases, limits, sharing
 from journey import insurance as ins
 from journey import questions as qs
@@ -170,6 +170,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, PROMPT_TARGETS.get(k))) for k in PromptKind},
     "appointment": appointment.show_appointment,
     "appointment a1": with_args(appointment.visit_screen, "a1"),
+    "visit details": with_args(appointment.show_details, EditDetailsTap("a1")),
     "visit kinds": with_args(appointment.show_kinds, KindsOfVisitTap("a1")),
     "cancel visit?": with_args(appointment.on_cancel_visit, CancelVisitTap("a1")),
     "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),

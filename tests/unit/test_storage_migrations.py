@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from journey.models import Notify, ReminderKind
+from journey.models import Notify, Prompt, PromptKind, ReminderKind
 from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
 from storage.codec import case_from_dict
 from storage.migrations import Document, Migration
@@ -129,7 +129,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 5
+    assert upgraded["schema"] == CURRENT_SCHEMA == 6
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -282,6 +282,7 @@ def test_a_schema_4_question_loads_as_asked_in_no_particular_chat() -> None:
         "target": None,
         "chat_id": None,
         "after": None,
+        "held": None,
     }
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     prompt = case.members[0].prompt
@@ -339,3 +340,62 @@ def test_a_real_schema_4_document_loads_with_nothing_set_aside() -> None:
     assert "aside" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.members[0].aside is None and case.members[0].prompt is not None
+
+
+def test_a_real_schema_5_question_loads_holding_nothing(tmp_path: Path) -> None:
+    """A question saved by the release before (schema 5, no `held`) loads as one that holds no typed words,
+    and the zone question it was still leads on to the visit's time."""
+    doc: dict[str, Any] = {
+        "schema": 5,
+        "id": "case-v5-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": {"kind": "zone", "target": "new", "chat_id": 7, "after": 12},
+                "pending_file": None,
+                "recent_updates": [3],
+                "settings": {
+                    "zone": None,
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+            }
+        ],
+        "profile": {
+            "patient_name": None,
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA
+    assert upgraded["members"][0]["prompt"]["held"] is None
+    assert "held" not in doc["members"][0]["prompt"]  # the stored document is not touched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.members[0].prompt == Prompt(PromptKind.ZONE, "new", 7, 12)
+    with TinyDBCaseRepository(tmp_path) as repo:
+        (tmp_path / "cases" / "case-v5-0001.json").write_text(json.dumps({"case": {"1": doc}}))
+        assert repo.load_case("case-v5-0001") == case

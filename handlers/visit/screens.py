@@ -236,8 +236,8 @@ def show_kinds(turn: Turn, tap: KindsOfVisitTap) -> Screen:
 
 
 def on_set_kind(turn: Turn, tap: SetVisitKindTap) -> Screen:
-    appointment = appointments.set_kind(turn.case, tap.visit, tap.kind)
-    return appointment_screen(turn, appointment)
+    appointments.set_kind(turn.case, tap.visit, tap.kind)
+    return show_details(turn, EditDetailsTap(tap.visit))
 
 
 def on_calendar_file(turn: Turn, tap: CalendarFileTap) -> Screen:
@@ -265,9 +265,9 @@ def on_cancel_visit_yes(turn: Turn, tap: CancelVisitYesTap) -> Screen:
 
 
 def after_detail(turn: Turn, visit_id: str) -> Screen:
-    """The visit after one of its details was typed; after a pasted meeting invitation, the link is kept
-    and the rest of its text is offered for the notes."""
-    screen = visit_screen(turn, visit_id)
+    """Back to the details after one was typed, so the next one is one tap away; after a pasted meeting
+    invitation, the link is kept and the rest of its text is offered for the notes."""
+    screen = show_details(turn, EditDetailsTap(visit_id))
     aside = require_member(turn.case, turn.user_id).aside
     if aside is None or aside.visit_id != visit_id:
         return screen

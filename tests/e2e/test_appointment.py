@@ -145,6 +145,8 @@ async def test_change_then_cancel_updates_the_same_calendar_event(
         await alex.tap("Doctor")
         reply = await alex.send("Dr. Rivera")
         assert "Doctor: Dr. Rivera" in reply.text
+        assert "Edit details" in reply.text  # back to the details: the next one is one tap away
+        await alex.tap("Back")
         await alex.tap("Change time")
         await alex.send("4 Dec 2026 10am")
         reply = await alex.tap("Yes, that's right")

@@ -286,7 +286,9 @@ async def test_a_name_with_bidi_controls_is_shown_without_them(
         await onboard(maria, "Ann")
         await join(lee, await invite(maria, "Can help"))
 
-        await eventually(saw(maria, "Lee joined the plan (can help)."), "Maria hears Lee joined", user=maria)
+        await eventually(
+            saw(maria, "Lee joined the plan. They can make changes."), "Maria hears Lee joined", user=maria
+        )
         news = next(m for m in maria.bot_messages() if "joined the plan" in m.text)
         assert unseen(news.text) == [] and unseen(news.html) == []
         reply = await maria.send("/members")

@@ -18,6 +18,7 @@ from journey.models import (
     Case,
     Notify,
     RecordStatus,
+    Role,
     StepId,
     StepStatus,
 )
@@ -109,7 +110,8 @@ def _member_changes(before: Case, after: Case, actor: int) -> Iterable[Change]:
     for user_id, role in new.items():
         if user_id not in old:
             yield Change(ChangeKind.JOINED, subject=str(user_id), value=role.value)
-        elif old[user_id] is not role:
+        elif old[user_id] is not role and not (user_id == actor and old[user_id] is Role.OWNER):
+            # (An owner who hands the plan over steps down by that same act: "made Dana the owner" says it.)
             yield Change(ChangeKind.ROLE_CHANGED, subject=str(user_id), value=role.value)
     for user_id in old:
         if user_id not in new:

@@ -124,3 +124,13 @@ def test_a_group_unlinked_from_inside_it_is_not_told_again_there() -> None:
     found = changes(before, case, HELPER)
     out = audience(before, case, found, HELPER, origin_chat=GROUP)
     assert [(d.chat_id, d.unlinked) for d in out] == [(OWNER, False)]
+
+
+def test_handing_the_plan_over_is_one_piece_of_news_not_two() -> None:
+    """The owner who hands over steps down by that act; "Maria changed what Maria may do" would be noise."""
+    before = _family()
+    case = copy.deepcopy(before)
+    sharing.hand_over(case, OWNER, HELPER)
+    assert changes(before, case, OWNER) == [
+        Change(ChangeKind.ROLE_CHANGED, subject=str(HELPER), value="owner")
+    ]

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 5
+CURRENT_SCHEMA = 6
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -83,8 +83,18 @@ def _v4_to_v5(doc: Document) -> Document:
     return doc
 
 
+def _v5_to_v6(doc: Document) -> Document:
+    """Schema 6 adds the plan's notes (typed text a member chose to keep) and each member's open offer:
+    typed text that answered no question, kept until they say where it goes. Older plans have no notes
+    and nothing offered."""
+    doc.setdefault("notes", [])
+    for member in doc.get("members", []):
+        member.setdefault("offer", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

@@ -7,6 +7,7 @@ from handlers.menu import screens as menu
 from handlers.onboarding import screens as onboarding
 from handlers.plumbing.callbacks import InvalidButton
 from handlers.plumbing.turn import Screen, Turn
+from handlers.prompts import offers
 from handlers.prompts.asking import show_prompt
 from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
 from handlers.questions import screens as questions
@@ -60,7 +61,8 @@ def after_zone(turn: Turn, target: str) -> Screen:
         return settings_screen.show_settings(turn)
     visit = VisitTarget.read(target)
     if visit.visit_id is None:
-        return appointment.ask_time(turn, visit)
+        kept = offers.after_zone(turn, visit)  # a time typed before the zone was known, read now
+        return kept or appointment.ask_time(turn, visit)
     return appointment.visit_screen(turn, visit.visit_id)
 
 

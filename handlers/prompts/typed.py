@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.reply import send_screen
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
-from handlers.prompts import prompting
+from handlers.prompts import offers, prompting
 from handlers.prompts.asking import show_prompt
 from handlers.records import screens as records
 from handlers.visit import picker
@@ -40,8 +40,8 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     pending = prompts.pending(turn.case, turn.user_id)
     try:
         step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today, turn.where)
-    except prompts.NothingPending:
-        return _not_expected(turn)
+    except prompts.NothingPending:  # typed outside any question: offer the words a place
+        return offers.offer_screen(turn, text, update_id)
     except prompts.AskedElsewhere:
         return _not_expected(turn, "errors/asked_elsewhere")
     except prompts.QuestionGone:

@@ -73,7 +73,7 @@ PLACES = {"private": in_private, "group": in_group}
 
 @pytest.fixture(params=list(PLACES))
 def place(request: pytest.FixtureRequest) -> Callable[[SandboxServer], Awaitable[tuple[SandboxUser, Say]]]:
-    return PLACES[request.param]  # type: ignore[no-any-return]
+    return PLACES[request.param]
 
 
 async def test_a_typed_question_goes_on_the_list_for_the_doctor(

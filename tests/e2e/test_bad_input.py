@@ -40,13 +40,15 @@ async def test_text_nobody_asked_for_and_unknown_commands(sandbox: SandboxServer
         reply = await alex.send("thanks")
         assert "I wasn't waiting for a typed answer" in reply.text
         assert reply.buttons == ["🏠 Menu"]
-        reply = await alex.send("what now")  # offered a place, never put anywhere unasked
-        assert "Add this to your questions for the doctor?" in reply.text
-        assert reply.buttons[1:] == ["No", "🏠 Menu"] and reply.buttons[0].endswith(" Add")
         reply = await alex.send("/frobnicate")
         assert "I don't know that command" in reply.text
         reply = await alex.send("/cancel")
         assert "There was nothing to stop" in reply.text
+        reply = await alex.send("what now")  # offered a place, never put anywhere unasked
+        assert "Add this to your questions for the doctor?" in reply.text
+        assert reply.buttons[1:] == ["No", "🏠 Menu"] and reply.buttons[0].endswith(" Add")
+        reply = await alex.send("/cancel")  # the offer was the question: stopped, nothing saved
+        assert "Nothing was saved" in reply.text
 
 
 async def test_too_long_and_blank_answers_are_refused_and_asked_again(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.insurance import routes as insurance
 from handlers.menu import routes as menu
+from handlers.notes import routes as notes
 from handlers.onboarding import routes as onboarding
 from handlers.plumbing.dispatch import PLUMBING, Routes
 from handlers.prompts import routes as prompts
@@ -28,4 +29,5 @@ ALL: Routes = {
     **settings.ROUTES,
     **reminders.ROUTES,
     **sharing.ROUTES,
+    **notes.ROUTES,
 }

@@ -81,7 +81,15 @@ def check_change(before: Case, after: Case, actor: int, deleted: bool = False) -
 
 
 def _content(case: Case) -> tuple[Any, ...]:
-    return (case.profile, case.specialist, case.records, case.insurance, case.questions, case.appointments)
+    return (
+        case.profile,
+        case.specialist,
+        case.records,
+        case.insurance,
+        case.questions,
+        case.appointments,
+        case.notes,
+    )
 
 
 def _people(case: Case, actor: int) -> tuple[Any, ...]:

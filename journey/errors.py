@@ -77,6 +77,10 @@ class TooManyQuestions(TooManyItems):
     key = "errors/too_many_questions"
 
 
+class TooManyNotes(TooManyItems):
+    key = "errors/too_many_notes"
+
+
 class TooManyVisits(TooManyItems):
     key = "errors/too_many_visits"
 

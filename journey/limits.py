@@ -21,7 +21,8 @@ INSURANCE_CALLS = 50  # calls logged with the insurer
 QUESTIONS = 40  # questions on the list, from the bank and typed
 TOP_QUESTIONS = 3  # of them, marked most important
 UPCOMING_VISITS = 10  # active visits not yet over
-VISITS_KEPT = 30  # every visit kept in a plan: upcoming, past and cancelled
+VISITS_KEPT = 30
+NOTES = 100  # notes saved from typed text  # every visit kept in a plan: upcoming, past and cancelled
 # Making room for a new visit at VISITS_KEPT drops the oldest cancelled visit, else the oldest visit over for
 # longer than this (it has had its reminders and its "how did it go?").
 VISIT_KEPT_AFTER = timedelta(days=30)

@@ -218,6 +218,16 @@ class QuestionsStep:
     chosen: list[ChosenQuestion] = field(default_factory=list)
 
 
+@dataclass
+class Note:
+    """Something a member typed and saved in the plan (journey/notes.py)."""
+
+    id: str
+    text: str
+    created_at: datetime
+    by: int | None = None  # the user id of who saved it
+
+
 # --- the appointment ------------------------------------------------------------------------------------
 
 
@@ -374,6 +384,28 @@ class Aside:
     text: str
 
 
+class OfferKind(enum.StrEnum):
+    """Where typed text that answered no question may go (journey/offers.py reads which)."""
+
+    QUESTION = "question"  # a question for the doctor
+    VISIT = "visit"  # a time for a new visit
+    DOCTOR = "doctor"  # a doctor's name, for the short list
+    NOTE = "note"  # anything else, as a note in the plan
+
+
+@dataclass
+class Offer:
+    """Typed text kept for one tap: "Add this to your questions?" and the like, until the member says yes,
+    no, or goes elsewhere (which drops it). Only the buttons under this offer act on it: they name the
+    typed message (`message_id`) in the chat it came from."""
+
+    kind: OfferKind
+    text: str  # cleaned (journey/text.py), at most a note's length
+    chat_id: int | None = None
+    message_id: int | None = None
+    starts_at: datetime | None = None  # a visit: the time read back (UTC); None: the zone is asked first
+
+
 @dataclass
 class Member:
     user_id: int
@@ -391,6 +423,7 @@ class Member:
     invited_by: int | None = None
     last_answer: LastAnswer | None = None
     aside: Aside | None = None
+    offer: Offer | None = None
 
 
 class InviteStatus(enum.StrEnum):
@@ -482,6 +515,7 @@ class Case:
     groups: list[GroupChat] = field(default_factory=list)
     editors_can_invite: bool = False
     outbox: list[Letter] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def owner_id(self) -> int:

@@ -161,14 +161,15 @@ def pending(case: Case, user_id: int) -> Prompt | None:
 
 
 def leave(case: Case, user_id: int) -> bool:
-    """Forget what we were waiting for, any file not yet placed and any text set aside (the user went
-    elsewhere).
+    """Forget what we were waiting for, any file not yet placed, any text set aside and any typed text
+    offered a place (the user went elsewhere).
 
     Returns True if there was something to forget (so the case needs saving).
     """
     member = require_member(case, user_id)
-    had = member.prompt is not None or member.pending_file is not None or member.aside is not None
-    member.prompt, member.pending_file, member.aside = None, None, None
+    kept = (member.prompt, member.pending_file, member.aside, member.offer)
+    had = any(thing is not None for thing in kept)
+    member.prompt, member.pending_file, member.aside, member.offer = None, None, None, None
     return had
 
 

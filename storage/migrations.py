@@ -85,8 +85,12 @@ def _v4_to_v5(doc: Document) -> Document:
 
 def _v5_to_v6(doc: Document) -> Document:
     """Schema 6 lets a question hold the words typed with its command (a visit's time typed with
-    /appointment, kept while the time zone is asked first). A question asked before held nothing."""
+    /appointment, kept while the time zone is asked first; a question asked before held nothing), and adds
+    the plan's notes (typed text a member chose to keep) and each member's open offer: typed text that
+    answered no question, kept until they say where it goes. Older plans have no notes and nothing offered."""
+    doc.setdefault("notes", [])
     for member in doc.get("members", []):
+        member.setdefault("offer", None)
         prompt = member.get("prompt")
         if isinstance(prompt, dict):
             prompt.setdefault("held", None)

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton
 
 from handlers.insurance.taps import InsuranceTap
 from handlers.menu.taps import HelpTap, MenuTap, ProgressTap
+from handlers.notes.taps import NotesTap
 from handlers.plumbing.callbacks import Tap
 from handlers.plumbing.turn import Screen, Turn
 from handlers.questions.taps import QuestionsTap
@@ -34,7 +35,12 @@ def show_menu(turn: Turn, _: MenuTap | None = None) -> Screen:
         [step_button(turn, step, turn.label("step", status=state.statuses[step].value, n=n, name=step.value))]
         for n, step in enumerate(StepId, start=1)
     ]
-    rows.append([turn.button(turn.label("appointment"), AppointmentTap(visit="next"))])
+    rows.append(
+        [
+            turn.button(turn.label("appointment"), AppointmentTap(visit="next")),
+            turn.button(turn.label("notes", n=len(turn.case.notes)), NotesTap(page=0)),
+        ]
+    )
     rows.append(
         [turn.button(turn.label("progress"), ProgressTap()), turn.button(turn.label("help"), HelpTap())]
     )

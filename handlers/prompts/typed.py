@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import partial
 
-from telegram import Location, Message, Update
+from telegram import Location, Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.reply import send_screen
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
-from handlers.prompts import prompting
+from handlers.prompts import offers, prompting
 from handlers.prompts.asking import show_prompt
 from handlers.records import screens as records
 from handlers.visit import picker
@@ -31,8 +32,29 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    text = message.text
-    await in_chat(update, context, lambda turn: answer_screen(turn, text, update.update_id))
+    mentioned, text = _mention(message, context.bot.username)
+    await in_chat(
+        update,
+        context,
+        lambda turn: answer_screen(turn, text, update.update_id),
+        may_offer=True,
+        mentioned=mentioned,
+    )
+
+
+def _mention(message: Message, username: str | None) -> tuple[bool, str]:
+    """Does the message name the bot (@its_name)? And the text without that name, to read."""
+    text = message.text or ""
+    if not username:
+        return False, text
+    handle = re.compile(rf"(?<![\w@])@{re.escape(username)}\b", re.IGNORECASE)
+    named = any(
+        found.casefold() == f"@{username}".casefold()
+        for found in message.parse_entities([MessageEntity.MENTION]).values()
+    )
+    if not (named or handle.search(text)):
+        return False, text
+    return True, re.sub(r"[ \t]{2,}", " ", handle.sub(" ", text)).strip()
 
 
 def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
@@ -40,8 +62,8 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     pending = prompts.pending(turn.case, turn.user_id)
     try:
         step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today, turn.where)
-    except prompts.NothingPending:
-        return _not_expected(turn)
+    except prompts.NothingPending:  # typed outside any question: offer the words a place
+        return offers.offer_screen(turn, text, update_id)
     except prompts.AskedElsewhere:
         return _not_expected(turn, "errors/asked_elsewhere")
     except prompts.QuestionGone:
@@ -104,11 +126,20 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 Act = Callable[[Turn], Screen | None]
 
 
-async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) -> None:
+async def in_chat(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    act: Act,
+    *,
+    may_offer: bool = False,
+    mentioned: bool = False,
+) -> None:
     """Run `act` on the plan of this chat in one unit of work, then show what it returned.
 
     A member may act (journey/prompts.py checks the question itself: viewers answer only their own
-    settings). In a group, only someone the bot asked gets an answer; other chatter is not ours.
+    settings). In a group, only someone the bot asked gets an answer; other chatter is not ours. Typed
+    text (`may_offer`) addressed to the bot, a reply to it or a mention of it, from someone the bot is
+    asking nothing, is offered a place.
     """
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -117,8 +148,15 @@ async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) 
     replied = message.reply_to_message
     to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
     reply_to = replied.message_id if replied is not None and to_bot else None
+    addressed = may_offer and (reply_to is not None or mentioned)
     decide = partial(
-        _decide, s, act, id_from(message.chat_id, message.message_id), update.update_id, reply_to
+        _decide,
+        s,
+        act,
+        id_from(message.chat_id, message.message_id),
+        update.update_id,
+        reply_to,
+        addressed=addressed,
     )
     try:
         screen = await plans(context).run_in_chat(
@@ -136,7 +174,14 @@ async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, act: Act) 
 
 
 def _decide(
-    s: Services, act: Act, new_id: str, update_id: int, reply_to: int | None, work: Work
+    s: Services,
+    act: Act,
+    new_id: str,
+    update_id: int,
+    reply_to: int | None,
+    work: Work,
+    *,
+    addressed: bool = False,
 ) -> Screen | None:
     in_group = work.chat_id != work.actor
     if work.case is None:
@@ -145,9 +190,11 @@ def _decide(
     if in_group and not _ours(member, work, reply_to):
         # Chatter among the family, an answer to a question asked elsewhere, or a reply to an old message:
         # stay out of it. Someone outside the plan who replies to the bot hears why nothing happened.
-        if member is None and reply_to is not None:
+        # Text said to the bot (a reply or a mention) by a member it asks nothing is offered a place.
+        if member is None and (reply_to is not None or addressed):
             return Screen(s.renderer.render("errors/group_not_member"))
-        return None
+        if not (addressed and member is not None and member.prompt is None):
+            return None
     try:
         member = require_member(work.case, work.person)
     except JourneyError as refused:

@@ -42,13 +42,18 @@ async def test_text_nobody_asked_for_and_unknown_commands(sandbox: SandboxServer
     async with running_bot(sandbox, data_dir):
         alex = sandbox.user(111, "Alex")
         await start(alex)
-        reply = await alex.send("what now")
+        reply = await alex.send("thanks")
         assert "I wasn't waiting for a typed answer" in reply.text
         assert reply.buttons == ["🏠 Menu"]
         reply = await alex.send("/frobnicate")
         assert "I don't know that command" in reply.text
         reply = await alex.send("/cancel")
         assert "There was nothing to stop" in reply.text
+        reply = await alex.send("what now")  # offered a place, never put anywhere unasked
+        assert "Add this to your questions for the doctor?" in reply.text
+        assert reply.buttons[1:] == ["No", "🏠 Menu"] and reply.buttons[0].endswith(" Add")
+        reply = await alex.send("/cancel")  # the offer was the question: stopped, nothing saved
+        assert "Nothing was saved" in reply.text
 
 
 async def test_too_long_and_blank_answers_are_refused_and_asked_again(
@@ -77,13 +82,13 @@ async def test_cancel_leaves_a_question_and_the_next_text_is_not_taken_as_an_ans
         reply = await alex.send("/cancel")
         assert "I stopped that question" in reply.text
         reply = await alex.send("Is this a question?")
-        assert "I wasn't waiting" in reply.text
+        assert "Add this to your questions for the doctor?" in reply.text  # offered, not taken as the answer
         # Going to another screen also leaves the question.
         await alex.send("/questions")
         await alex.tap("Add my own")
         await alex.send("/records")
         reply = await alex.send("stray words")
-        assert "I wasn't waiting" in reply.text
+        assert "Save this as a note in your plan?" in reply.text
 
 
 async def test_forged_stale_and_foreign_buttons_change_nothing(
@@ -134,7 +139,7 @@ async def test_an_old_skip_button_does_not_skip_a_later_question(
         reply = await alex.tap("Cancel", message_id=name_prompt)
         assert "I stopped that question" in reply.text
         reply = await alex.send("City Cancer Center")
-        assert "I wasn't waiting" in reply.text
+        assert "Save this as a note in your plan?" in reply.text  # not the answer to the cancelled question
 
 
 async def test_a_double_tap_is_harmless(sandbox: SandboxServer, data_dir: Path) -> None:

@@ -32,7 +32,10 @@ from journey.models import (
     LetterStatus,
     Member,
     MemberSettings,
+    Note,
     Notify,
+    Offer,
+    OfferKind,
     Profile,
     Prompt,
     PromptKind,
@@ -88,6 +91,13 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 invited_by=99,
                 last_answer=LastAnswer("0123456789abcdef", PromptKind.CANDIDATE_CONTACT, T0),
                 aside=Aside("a1", "Meeting ID: 123 456\nPasscode: 9x8y"),
+                offer=Offer(
+                    OfferKind.VISIT,
+                    "Friday 9:30",
+                    chat_id=-100,
+                    message_id=77,
+                    starts_at=datetime(2026, 12, 11, 15, 30, tzinfo=UTC),
+                ),
             ),
             Member(-7, Role.EDITOR, Prompt(PromptKind.DIAGNOSIS)),
             Member(99, Role.VIEWER, None),
@@ -204,6 +214,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 due_at=datetime(2025, 3, 4, 9, 31, tzinfo=UTC),
             )
         ],
+        notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
     )
 
 

@@ -120,6 +120,11 @@ CODES = set(
         "csp",
         "csu",
         "csn",
+        "oy",
+        "on",
+        "nl",
+        "nd",
+        "nD",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

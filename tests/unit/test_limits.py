@@ -19,6 +19,7 @@ from journey.errors import (
     TooManyCalls,
     TooManyDoctors,
     TooManyFiles,
+    TooManyNotes,
     TooManyPlans,
     TooManyQuestions,
     TooManyVisits,
@@ -235,6 +236,7 @@ LIMIT_MESSAGES = {
     TooManyFiles: limits.FILES_PER_RECORD,
     TooManyCalls: limits.INSURANCE_CALLS,
     TooManyQuestions: limits.QUESTIONS,
+    TooManyNotes: limits.NOTES,
     TooManyVisits: limits.VISITS_KEPT,
 }
 

@@ -24,10 +24,10 @@ from handlers.plumbing import dispatch
 from handlers.plumbing.callbacks import InvalidButton, Tap, decode, registered
 from handlers.plumbing.dispatch import Access, Press, Unchanged
 from handlers.plumbing.turn import Screen, Services, Turn
-from handlers.prompts import typed
+from handlers.prompts import offers, typed
 from handlers.reminders import screens as reminder_views
 from handlers.routes import ALL
-from journey import appointments, insurance, questions, records, reminders, sharing, specialist
+from journey import appointments, insurance, notes, questions, records, reminders, sharing, specialist
 from journey.access import find_member
 from journey.errors import JourneyError
 from journey.models import Case, Member, Prompt, PromptKind, RecordKind, RecordStatus, Role
@@ -58,6 +58,7 @@ def seed() -> Case:
     records.set_status(case, RecordKind.LABS, RecordStatus.REQUESTED, TODAY)
     insurance.start_call(case, "k1", TODAY, who="Sam")
     questions.add_own_question(case, "q1", "How sure are you?")
+    notes.add_note(case, "n1", "Bring the scans", NOW, OWNER)
     appointments.add(case, "a1", NOW + timedelta(days=10), "America/Chicago", NOW)
     sharing.create_invite(case, OWNER, Role.VIEWER, NOW, "i1")
     sharing.link_group(case, GROUP, OWNER, NOW)
@@ -162,7 +163,13 @@ def roots() -> list[Callable[[Turn], Screen]]:
     ]
     for reminder in seed().reminders:
         start.append(partial(reminder_views.reminder_screen, reminder=reminder))
+    for typed_words in OFFERED:  # text typed outside a question, offered a place
+        start.append(partial(offers.offer_screen, text=typed_words, update_id=1))
     return start
+
+
+# Typed with no question pending: a question, a doctor, a note, a visit time (no zone yet: asked first).
+OFFERED = ("What are my options?", "Dr. Chen", "Bring the scans", "Friday 11 December 2026 9:30am")
 
 
 PER_KIND = 4  # presses sampled per kind of button (a day picker has dozens of the same kind)

@@ -21,6 +21,7 @@ def test_every_tap_has_one_route_from_one_feature() -> None:
 def _features() -> list[ModuleType]:
     from handlers.insurance import routes as insurance
     from handlers.menu import routes as menu
+    from handlers.notes import routes as notes
     from handlers.onboarding import routes as onboarding
     from handlers.prompts import routes as prompts
     from handlers.questions import routes as questions
@@ -43,6 +44,7 @@ def _features() -> list[ModuleType]:
         settings,
         reminders,
         sharing,
+        notes,
     ]
 
 

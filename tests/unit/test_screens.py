@@ -16,6 +16,8 @@ import pytest
 
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
+from handlers.notes import screens as notes_screens
+from handlers.notes.taps import RemoveNoteTap
 from handlers.onboarding import screens as onboarding
 from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
@@ -30,7 +32,7 @@ from handlers.specialist import screens as specialist
 from handlers.visit import picker
 from handlers.visit import screens as appointment
 from handlers.visit.taps import CancelVisitTap, EditDetailsTap, KindsOfVisitTap
-from journey import appointments, cases, limits, sharing
+from journey import appointments, cases, limits, notes, sharing
 from journey import insurance as ins
 from journey import questions as qs
 from journey import specialist as sp
@@ -40,6 +42,8 @@ from journey.models import (
     InsuranceOutcome,
     InsuranceQuestion,
     Member,
+    Offer,
+    OfferKind,
     Prompt,
     PromptKind,
     RecordKind,
@@ -90,6 +94,8 @@ def full_case() -> Case:
     case.insurance.outcome = InsuranceOutcome.PARTLY
     for n in range(qs.MAX_QUESTIONS):
         qs.add_own_question(case, f"q{n}", f"{n}{WIDE}"[:LONG])
+    for n in range(notes.MAX_NOTES):
+        notes.add_note(case, f"n{n}", f"{n}{WIDE}"[:LONG], NOW, OWNER)
     for n in range(limits.VISITS_KEPT - limits.UPCOMING_VISITS):  # cancelled ones fill the rest
         appointments.add(case, f"x{n}", NOW + timedelta(days=n + 3), "America/Chicago", NOW)
         appointments.cancel(case, f"x{n}")
@@ -148,6 +154,13 @@ def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], S
     return lambda turn: build(turn, *args)
 
 
+def offer(turn: Turn, kind: OfferKind, zone: str | None = "America/Chicago") -> Screen:
+    """An offer for typed text at its longest (the words are rendered as the offer screen shows them)."""
+    starts_at = datetime(2026, 12, 11, 15, 30, tzinfo=UTC) if kind is OfferKind.VISIT and zone else None
+    kept = Offer(kind, f"Dr {WIDE}"[:LONG], OWNER, 7, starts_at)
+    return turn.screen(f"offers/{kind.value}", [], offer=kept, zone=zone)
+
+
 SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "menu": menu.show_menu,
     "progress": menu.show_progress,
@@ -178,6 +191,10 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),
     "two days": with_args(picker.two_days_screen, date(2026, 12, 3), date(2026, 3, 12), None, "new"),
     "settings": settings_screen.show_settings,
+    **{f"notes page {p}": with_args(notes_screens.list_screen, p) for p in (0, 99)},
+    "delete note?": with_args(notes_screens.on_remove, RemoveNoteTap("n0", 0)),
+    **{f"offer {k.value}": with_args(offer, k) for k in OfferKind},
+    "offer a visit, zone first": with_args(offer, OfferKind.VISIT, None),
     "share": sharing_views.show_share,
     "members": sharing_views.show_members,
     "member": with_args(sharing_views.member_screen, 222),
@@ -210,6 +227,8 @@ def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], C
     case = with_visit(make_case())
     if name.startswith("candidate") and not case.specialist.candidates:
         pytest.skip("no candidates in an empty case")
+    if name == "delete note?" and not case.notes:
+        pytest.skip("no notes in an empty case")
     assert_telegram_accepts(SCREENS[name](turn_for(case)))
 
 

@@ -399,3 +399,62 @@ def test_a_real_schema_5_question_loads_holding_nothing(tmp_path: Path) -> None:
     with TinyDBCaseRepository(tmp_path) as repo:
         (tmp_path / "cases" / "case-v5-0001.json").write_text(json.dumps({"case": {"1": doc}}))
         assert repo.load_case("case-v5-0001") == case
+
+
+def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> None:
+    """A case as the security release wrote it (schema 5: no notes, members without `offer`) loads with an
+    empty list of notes and no typed text waiting for a place."""
+    doc: dict[str, Any] = {
+        "schema": 5,
+        "id": "case-v5-0001",
+        "created_at": "2026-11-20T10:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": {"kind": "own_question", "target": None, "chat_id": 7, "after": 12},
+                "pending_file": None,
+                "recent_updates": [3],
+                "settings": {
+                    "zone": "America/Chicago",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": {"visit_id": "a1", "text": "Passcode: 1234"},
+            }
+        ],
+        "profile": {
+            "patient_name": None,
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": [{"id": "q1", "bank_id": None, "text": "Why?", "top": False}]},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA == 6
+    assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
+    assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.notes == [] and case.members[0].offer is None
+    aside = case.members[0].aside
+    assert aside is not None and aside.text == "Passcode: 1234"  # what schema 5 had is kept
+    assert case.questions.chosen[0].text == "Why?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.insurance import routes as insurance
 from handlers.menu import routes as menu
 from handlers.onboarding import routes as onboarding
+from handlers.paper import routes as paper
 from handlers.plumbing.dispatch import PLUMBING, Routes
 from handlers.prompts import routes as prompts
 from handlers.questions import routes as questions
@@ -28,4 +29,5 @@ ALL: Routes = {
     **settings.ROUTES,
     **reminders.ROUTES,
     **sharing.ROUTES,
+    **paper.ROUTES,
 }

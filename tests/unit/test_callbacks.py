@@ -119,6 +119,8 @@ CODES = set(
         "csp",
         "csu",
         "csn",
+        "pdf",
+        "ltr",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

@@ -22,6 +22,7 @@ def _features() -> list[ModuleType]:
     from handlers.insurance import routes as insurance
     from handlers.menu import routes as menu
     from handlers.onboarding import routes as onboarding
+    from handlers.paper import routes as paper
     from handlers.prompts import routes as prompts
     from handlers.questions import routes as questions
     from handlers.records import routes as records
@@ -43,6 +44,7 @@ def _features() -> list[ModuleType]:
         settings,
         reminders,
         sharing,
+        paper,
     ]
 
 

@@ -44,11 +44,15 @@ class Paper:
     """One PDF being written, top to bottom. Sizes are in points; `scale` shrinks them all together so a
     long sheet still fits its pages."""
 
-    def __init__(self, footer: str, scale: float = 1.0, title: str = "") -> None:
+    def __init__(
+        self, footer: str, scale: float = 1.0, title: str = "", leading: float = LINE, margin: float = MARGIN
+    ) -> None:
         self.scale = scale
-        pdf = _Pdf(footer, self.size(8))
-        pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        pdf.set_auto_page_break(True, MARGIN + 4)
+        self.leading = leading
+        self.margin = margin
+        pdf = _Pdf(footer, self.size(8), margin)
+        pdf.set_margins(margin, margin, margin)
+        pdf.set_auto_page_break(True, margin + 4)
         pdf.add_font(FAMILY, "", str(REGULAR))
         pdf.add_font(FAMILY, "B", str(BOLD))
         pdf.set_text_color(INK)
@@ -71,7 +75,7 @@ class Paper:
     def _font(self, points: float, bold: bool = False) -> float:
         size = self.size(points)
         self.pdf.set_font(FAMILY, "B" if bold else "", size)
-        return size * PT * LINE  # the height of one line, in mm
+        return size * PT * self.leading  # the height of one line, in mm
 
     def title(self, text: str) -> None:
         height = self._font(17, bold=True)
@@ -87,12 +91,12 @@ class Paper:
         y = self.pdf.get_y() + 0.6
         self.pdf.set_draw_color(INK)
         self.pdf.set_line_width(0.4)
-        self.pdf.line(MARGIN, y, MARGIN + self.width, y)
+        self.pdf.line(self.margin, y, self.margin + self.width, y)
         self.pdf.set_y(y + 1.5)
 
     def text(self, text: str, bold: bool = False, points: float = 11, indent: float = 0) -> None:
         height = self._font(points, bold)
-        self.pdf.set_x(MARGIN + indent)
+        self.pdf.set_x(self.margin + indent)
         self.pdf.multi_cell(
             self.width - indent, height, printable(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
@@ -118,13 +122,13 @@ class Paper:
         else:
             self.pdf.cell(label_width, height, label)
             y = self.pdf.get_y() + height - 0.8
-            self._rule(MARGIN + label_width, y)
-            self.pdf.set_xy(MARGIN, self.pdf.get_y() + height)
+            self._rule(self.margin + label_width, y)
+            self.pdf.set_xy(self.margin, self.pdf.get_y() + height)
 
     def numbered(self, mark: str, text: str, bold: bool = False, points: float = 11) -> None:
         """An item of a list: its mark (a number, a star) hanging left of its text."""
         height = self._font(points, bold)
-        hang = self.pdf.get_string_width("00.  ")
+        hang = self.pdf.get_string_width("★ 00.  ")  # the same for every item, so the texts line up
         if self.pdf.will_page_break(height):
             self.pdf.add_page()
         self.pdf.cell(hang, height, printable(mark))
@@ -139,7 +143,7 @@ class Paper:
             if self.pdf.will_page_break(height):
                 self.pdf.add_page()
             y = self.pdf.get_y() + height
-            self._rule(MARGIN + indent, y)
+            self._rule(self.margin + indent, y)
             self.pdf.set_y(y)
         self.gap(1)
 
@@ -153,7 +157,7 @@ class Paper:
     def _rule(self, x: float, y: float) -> None:
         self.pdf.set_draw_color(RULE)
         self.pdf.set_line_width(0.2)
-        self.pdf.line(x, y, MARGIN + self.width, y)
+        self.pdf.line(x, y, self.margin + self.width, y)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -162,13 +166,14 @@ class Paper:
 class _Pdf(FPDF):
     """fpdf2's page with our footer: the plan's name for the page and "page n of m"."""
 
-    def __init__(self, footer: str, points: float) -> None:
+    def __init__(self, footer: str, points: float, margin: float) -> None:
         super().__init__(orientation="portrait", unit="mm", format=FORMAT)
         self._footer = footer
+        self._margin = margin
         self._footer_points = points
 
     def footer(self) -> None:
-        self.set_y(-MARGIN)
+        self.set_y(-self._margin)
         self.set_font(FAMILY, "", self._footer_points)
         text = printable(self._footer).replace("{n}", str(self.page_no()))
         self.cell(0, self._footer_points * PT * LINE, text, align="C")

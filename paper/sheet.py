@@ -30,6 +30,8 @@ class Fit:
     scale: float
     top_lines: int  # lines to write the answer to a most important question
     other_lines: int
+    leading: float = 1.45  # line height, as a multiple of the font size
+    margin: float = 16  # mm
 
 
 FITS = (
@@ -37,7 +39,9 @@ FITS = (
     Fit(0.92, 2, 2),
     Fit(0.84, 2, 1),
     Fit(0.76, 1, 1),
-    Fit(0.68, 1, 1),
+    Fit(0.72, 1, 1, 1.3, 13),
+    Fit(0.68, 1, 1, 1.25, 11),
+    Fit(0.62, 1, 1, 1.2, 10),  # every text at its longest: small print, but nothing left out
 )
 
 
@@ -62,7 +66,7 @@ def _draw(case: Case, r: Renderer, now: datetime, visit: Appointment | None, fit
     def w(key: str, /, **context: object) -> str:
         return r.plain(f"paper/{key}", **context)
 
-    paper = Paper(w("footer"), fit.scale, title=w("sheet_title"))
+    paper = Paper(w("footer"), fit.scale, title=w("sheet_title"), leading=fit.leading, margin=fit.margin)
     paper.title(w("sheet_title"))
     if case.profile.patient_name:
         paper.text(w("sheet_for", name=case.profile.patient_name), bold=True, points=12)

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit e2e browser screenshot clean bench bench-quick lock
+.PHONY: run test lint typecheck unit e2e browser screenshot prep-sheet-picture clean bench bench-quick lock
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -63,6 +63,14 @@ test: lint browser
 # docs/webchat.png, the picture in the README.
 screenshot: $(BIN)/activate browser
 	$(BIN)/python -m docs.screenshot
+
+# docs/prep-sheet.png, the README's picture of the prep sheet (page one of a made-up plan's PDF). Needs
+# poppler's pdftoppm; as root this installs it when missing.
+prep-sheet-picture: $(BIN)/activate
+	@command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; } || true
+	$(BIN)/python -m docs.prep_sheet
 
 # Every benchmark, full size (figures and commands in docs/benchmarks.md); about 15 minutes.
 bench: $(BIN)/activate

@@ -44,6 +44,7 @@ COMMANDS = (
     "insurance",
     "questions",
     "appointment",
+    "summary",
     "share",
     "members",
     "cases",

@@ -26,7 +26,7 @@ from handlers.sharing import group
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 # Personal matters stay in the private chat: an invite link posted in a group could be used by anyone.
-PRIVATE_ONLY = ("share", "cases", "settings")
+PRIVATE_ONLY = ("share", "cases", "settings", "summary")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from handlers.insurance import routes as insurance
 from handlers.menu import routes as menu
 from handlers.notes import routes as notes
 from handlers.onboarding import routes as onboarding
+from handlers.paper import routes as paper
 from handlers.plumbing.dispatch import PLUMBING, Routes
 from handlers.prompts import routes as prompts
 from handlers.questions import routes as questions
@@ -30,4 +31,5 @@ ALL: Routes = {
     **reminders.ROUTES,
     **sharing.ROUTES,
     **notes.ROUTES,
+    **paper.ROUTES,
 }

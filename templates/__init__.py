@@ -72,6 +72,16 @@ class Renderer:
         """Plain text from `name.txt` (a calendar file's description): no HTML, no escaping."""
         return self._plain.get_template(f"{name}.txt").render(**context).strip()
 
+    def plain(self, name: str, /, **context: object) -> str:
+        """Plain text for paper (the PDFs): `name.txt` if the file exists, else a line in strings. Nothing is
+        escaped: the PDF shows text as it is."""
+        path = f"{name}.txt"
+        if (ROOT / self.locale / path).is_file():
+            template = self._plain.get_template(path)
+        else:
+            template = self._compiled(self._plain, self._string(name))
+        return template.render(**context).strip()
+
     def label(self, key: str, /, **context: object) -> str:
         """A button label: plain text (Telegram shows button text as is, so no HTML escaping)."""
         return self._compiled(self._plain, self._string(f"buttons/{key}")).render(**context).strip()

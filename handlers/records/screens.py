@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from handlers.menu.taps import MenuTap
+from handlers.paper.screens import in_group
+from handlers.paper.taps import RecordLettersTap
 from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, rows_of
 from handlers.prompts.asking import ask
 from handlers.prompts.taps import CancelTap
 from handlers.records.taps import AttachPendingTap, RecordFileTap, RecordsTap, RecordStatusTap, RecordTap
 from journey import prompts, records
 from journey.models import PromptKind, RecordKind, RecordStatus
+from paper.letter import places
 
 LIST_PAGE = 12  # the whole checklist fits on one page today; paging keeps it safe if it grows
 
@@ -25,6 +28,8 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
         for i in page.items
     ]
     rows.append(page_row(turn, page, RecordsTap))
+    if places(turn.case) and not in_group(turn):
+        rows.append([turn.button(turn.label("record_letters"), RecordLettersTap())])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
     return turn.screen("records/list", rows, missing=records.missing_items(turn.case))
 

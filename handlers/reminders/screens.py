@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton
 
 from handlers.insurance.taps import InsuranceTap
+from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.questions.taps import MyListTap
 from handlers.records.taps import RecordsTap, RecordStatusTap, RecordTap
@@ -32,6 +33,8 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
         rows.append([turn.button(turn.label("open_records"), RecordsTap(page=0))])
     if reminder.kind in (R.TWO_DAYS_BEFORE, R.DAY_BEFORE):
         rows.append([turn.button(turn.label("open_questions"), MyListTap(page=0))])
+    if reminder.kind is R.TWO_DAYS_BEFORE and visit is not None and reminder.user_id > 0:
+        rows.append([turn.button(turn.label("prep_sheet"), PrepSheetTap(visit.id))])  # not in a group
     if reminder.kind is R.INSURANCE_CHECK:
         rows.append([turn.button(turn.label("open_insurance"), InsuranceTap())])
     if reminder.kind is R.AFTER and visit is not None:

@@ -7,6 +7,8 @@ from datetime import MAXYEAR, MINYEAR, UTC, datetime
 from telegram import InlineKeyboardButton
 
 from handlers.menu.taps import MenuTap
+from handlers.paper.screens import in_group
+from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.callbacks import InvalidButton
 from handlers.plumbing.turn import OutgoingFile, Screen, Turn, choices, rows_of
 from handlers.prompts.asking import ask
@@ -89,6 +91,8 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
             [turn.button(turn.label("edit_details"), EditDetailsTap(a))],
             [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
+    if appointment.status is AppointmentStatus.ACTIVE and not in_group(turn):
+        rows.append([turn.button(turn.label("prep_sheet"), PrepSheetTap(a))])
     others = [o for o in appointments.upcoming(turn.case, turn.now) if o.id != a]
     rows += [
         [turn.button(turn.label("other_visit", when=o.starts_at.date()), AppointmentTap(o.id))]

@@ -125,6 +125,8 @@ CODES = set(
         "nl",
         "nd",
         "nD",
+        "pdf",
+        "ltr",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

@@ -56,6 +56,7 @@ def seed() -> Case:
     case.profile.onboarded = True
     specialist.add_candidate(case, "c1", "Dr. Rivera")
     records.set_status(case, RecordKind.LABS, RecordStatus.REQUESTED, TODAY)
+    records.set_requested_from(case, RecordKind.LABS, "City Lab")  # so the records letter is offered
     insurance.start_call(case, "k1", TODAY, who="Sam")
     questions.add_own_question(case, "q1", "How sure are you?")
     notes.add_note(case, "n1", "Bring the scans", NOW, OWNER)

@@ -23,6 +23,7 @@ def _features() -> list[ModuleType]:
     from handlers.menu import routes as menu
     from handlers.notes import routes as notes
     from handlers.onboarding import routes as onboarding
+    from handlers.paper import routes as paper
     from handlers.prompts import routes as prompts
     from handlers.questions import routes as questions
     from handlers.records import routes as records
@@ -45,6 +46,7 @@ def _features() -> list[ModuleType]:
         reminders,
         sharing,
         notes,
+        paper,
     ]
 
 

@@ -1,0 +1,78 @@
+"""The prep sheet and the records request letters, sent as PDF documents after a short screen.
+
+The PDFs are drawn here, inside the unit of work's worker thread (never on the event loop), from the plan
+as loaded (`paper/`); the edge sends them after the screen, as it sends a calendar file. They hold health
+details, so they are sent in a private chat only: in a group, the person is asked to open the private chat.
+"""
+
+from __future__ import annotations
+
+from handlers.menu.taps import MenuTap
+from handlers.paper.taps import PrepSheetTap, RecordLettersTap
+from handlers.plumbing.turn import OutgoingFile, Screen, Turn
+from handlers.records.taps import RecordsTap
+from handlers.visit.taps import AppointmentTap
+from journey import appointments
+from paper.letter import places, records_letter
+from paper.sheet import prep_sheet
+
+NEXT = "next"
+
+
+def in_group(turn: Turn) -> bool:
+    """A group chat (or a group's copy of a reminder): not a place for the patient's health details."""
+    chat = turn.chat_id if turn.chat_id is not None else turn.user_id
+    return chat < 0 or chat != turn.user_id
+
+
+def show_prep_sheet(turn: Turn) -> Screen:
+    """/summary: the sheet for the next visit (or with room to write the visit in, if none is saved)."""
+    return _sheet(turn, NEXT)
+
+
+def on_prep_sheet(turn: Turn, tap: PrepSheetTap) -> Screen:
+    return _sheet(turn, tap.visit)
+
+
+def _sheet(turn: Turn, which: str) -> Screen:
+    if in_group(turn):
+        return _private_only(turn)
+    visit = None if which == NEXT else appointments.find_appointment(turn.case, which)
+    if visit is None:
+        visit = appointments.next_appointment(turn.case, turn.now)
+    pdf = prep_sheet(turn.case, turn.services.renderer, turn.now, visit.id if visit else None)
+    day = (visit.starts_at if visit else turn.now).date()
+    file = OutgoingFile(f"prep-sheet-{day:%Y-%m-%d}.pdf", pdf, turn.render("paper/sheet_caption", a=visit))
+    back = AppointmentTap(visit.id if visit else NEXT)
+    rows = [[turn.button(turn.label("back_to_visit"), back), turn.button(turn.label("menu"), MenuTap())]]
+    screen = turn.screen("paper/sheet_sent", rows, a=visit)
+    return Screen(screen.text, screen.rows, (file,))
+
+
+def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:
+    """One letter per place records were asked from."""
+    if in_group(turn):
+        return _private_only(turn)
+    found = places(turn.case)
+    renderer = turn.services.renderer
+    files = tuple(
+        OutgoingFile(
+            f"records-request-{n}.pdf",
+            records_letter(turn.case, renderer, turn.now, place),
+            turn.render("paper/letter_caption", place=place.name),
+        )
+        for n, place in enumerate(found, start=1)
+    )
+    rows = [
+        [
+            turn.button(turn.label("back_to_records"), RecordsTap(page=0)),
+            turn.button(turn.label("menu"), MenuTap()),
+        ]
+    ]
+    screen = turn.screen("paper/letters_sent", rows, places=[p.name for p in found])
+    return Screen(screen.text, screen.rows, files)
+
+
+def _private_only(turn: Turn) -> Screen:
+    rows = [[turn.button(turn.label("menu"), MenuTap())]]
+    return turn.screen("paper/private_only", rows, bot=turn.services.bot_username())

@@ -91,8 +91,8 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
             [turn.button(turn.label("edit_details"), EditDetailsTap(a))],
             [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
-    if appointment.status is AppointmentStatus.ACTIVE and not in_group(turn):
-        rows.append([turn.button(turn.label("prep_sheet"), PrepSheetTap(a))])
+        if not in_group(turn):  # the sheet holds health details: private chats only
+            rows[1].append(turn.button(turn.label("prep_sheet"), PrepSheetTap(a)))
     others = [o for o in appointments.upcoming(turn.case, turn.now) if o.id != a]
     rows += [
         [turn.button(turn.label("other_visit", when=o.starts_at.date()), AppointmentTap(o.id))]

@@ -43,6 +43,7 @@ async def test_summary_sends_a_prep_sheet_with_the_visit_questions_top_first_and
         await alex.tap("Chicago")
         await alex.send("/appointment 3 Dec 2026 2:30pm")
         await alex.tap("Yes, that's right")
+        await alex.tap("Edit details")
         await alex.tap("Place")
         await alex.send("Klinik Müller")
         await alex.send("/questions")
@@ -69,7 +70,7 @@ async def test_summary_sends_a_prep_sheet_with_the_visit_questions_top_first_and
 
         # The visit screen offers the same sheet.
         await alex.send("/appointment")
-        reply = await alex.tap("Prep sheet (PDF)")
+        reply = await alex.tap("Prep sheet")
         assert "Your prep sheet" in "\n".join(reply.texts)
         assert len(pdfs(alex)) == 2
 
@@ -113,4 +114,4 @@ async def test_in_a_group_the_prep_sheet_stays_in_the_private_chat(
         assert "private chat" in reply.text
         assert pdfs(in_group) == []
         reply = await in_group.send("/appointment")
-        assert "Prep sheet (PDF)" not in reply.buttons
+        assert "Prep sheet" not in reply.buttons

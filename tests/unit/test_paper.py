@@ -188,9 +188,9 @@ def test_the_visit_screen_offers_the_sheet_in_private_and_not_in_a_group() -> No
     case = plan()
     turn = Turn(services(), case, OWNER, NOW, "n", chat_id=OWNER)
     screen = visit_screens.visit_screen(turn, "a1")
-    assert "📄 Prep sheet (PDF)" in labels(screen)
+    assert "📄 Prep sheet" in labels(screen)
     group = Turn(services(), case, OWNER, NOW, "n", chat_id=-100)
-    assert "📄 Prep sheet (PDF)" not in labels(visit_screens.visit_screen(group, "a1"))
+    assert "📄 Prep sheet" not in labels(visit_screens.visit_screen(group, "a1"))
 
 
 def test_the_two_days_reminder_offers_the_sheet_to_a_person_not_to_a_group() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.callbacks import Tap, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.settings.taps import ZonesTap
@@ -52,14 +53,14 @@ def test_the_visit_shows_the_common_actions_and_one_button_for_the_details() -> 
     screen = visit.visit_screen(turn, "a1")
     assert layout(screen) == [
         ["🕑 Change time", "📅 Calendar file"],
-        ["✏️ Edit details"],
+        ["✏️ Edit details", "📄 Prep sheet"],
         ["❌ Cancel this visit"],
         ["\u2795 Add another visit"],
         ["🏠 Menu"],
     ]
     assert taps(screen)[:4] == [
         [ChangeTimeTap("a1"), CalendarFileTap("a1")],
-        [EditDetailsTap("a1")],
+        [EditDetailsTap("a1"), PrepSheetTap("a1")],
         [CancelVisitTap("a1")],
         [NewAppointmentTap()],
     ]

@@ -202,6 +202,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 due_at=datetime(2025, 3, 4, 9, 31, tzinfo=UTC),
             )
         ],
+        active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
     )
 
 

@@ -119,6 +119,8 @@ CODES = set(
         "csp",
         "csu",
         "csn",
+        "erY",
+        "kp",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

@@ -26,8 +26,18 @@ from handlers.plumbing.dispatch import Access, Press, Unchanged
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts import typed
 from handlers.reminders import screens as reminder_views
+from handlers.rights import screens as rights_views
 from handlers.routes import ALL
-from journey import appointments, insurance, questions, records, reminders, sharing, specialist
+from journey import (
+    appointments,
+    insurance,
+    questions,
+    records,
+    reminders,
+    retention,
+    sharing,
+    specialist,
+)
 from journey.access import find_member
 from journey.errors import JourneyError
 from journey.models import Case, Member, Prompt, PromptKind, RecordKind, RecordStatus, Role
@@ -161,6 +171,11 @@ def roots() -> list[Callable[[Turn], Screen]]:
         onboarding.show_urgency,
     ]
     for reminder in seed().reminders:
+        start.append(partial(reminder_views.reminder_screen, reminder=reminder))
+    # /delete (its own command: it first looks whether the person is in any plan), and the owner's notice
+    # that the unused plan will be deleted.
+    start.append(rights_views.show_erase)
+    for reminder in retention.planned(seed(), retention.Retention(), NOW)[:1]:
         start.append(partial(reminder_views.reminder_screen, reminder=reminder))
     return start
 

@@ -102,8 +102,8 @@ def replan(case: Case, policy: Retention, now: datetime) -> None:
 def ending(case: Case, policy: Retention, reminder: Reminder, now: datetime) -> bool:
     """True when this due deletion stands: it is the one planned now (no change since, both notices
     sent or tried) and its time has come. False: the stored one is out of date; re-plan instead."""
-    end = planned(case, policy, now)[-1]
-    return reminder.id == end.id and end.due_at <= now
+    *notices, end = planned(case, policy, now)
+    return not notices and reminder.id == end.id and end.due_at <= now
 
 
 def ends_at(reminder: Reminder) -> datetime | None:

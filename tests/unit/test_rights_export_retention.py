@@ -237,3 +237,22 @@ def test_a_helper_erased_from_a_plan_is_no_longer_named_as_who_invited_others() 
     case.members[1].role = Role.EDITOR
     rights.forget_member(case, VIEWER)
     assert [(m.user_id, m.invited_by) for m in case.members] == [(OWNER, None), (333, None)]
+
+
+def test_operator_and_retention_settings_are_read_and_checked() -> None:
+    import pytest
+
+    from settings import SettingsError, load_settings
+
+    read = load_settings(
+        {"OPERATOR_NAME": "  Clinic   Team ", "OPERATOR_CONTACT": "a@b.org", "DATA_DIR": "/tmp"}
+    )
+    assert (read.operator_name, read.operator_contact, read.retention_months) == (
+        "Clinic Team",
+        "a@b.org",
+        12,
+    )
+    assert load_settings({"RETENTION_MONTHS": "24", "DATA_DIR": "/tmp"}).retention_months == 24
+    for bad in ("1", "0", "x", "121"):
+        with pytest.raises(SettingsError, match="RETENTION_MONTHS"):
+            load_settings({"RETENTION_MONTHS": bad, "DATA_DIR": "/tmp"})

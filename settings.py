@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+OPERATOR_MAX = 200
+DEFAULT_RETENTION_MONTHS = 12
+# At least two months: the two notices (30 and 7 days before) must come after the last change.
+MIN_RETENTION, MAX_RETENTION = 2, 120
 
 HOW_TO_GET_A_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a
@@ -38,6 +42,11 @@ class Settings:
     data_dir: Path
     log_level: str
     timezone: ZoneInfo
+    # Who runs this bot, for the privacy notice (/privacy); shown only when set.
+    operator_name: str | None = None
+    operator_contact: str | None = None
+    # A plan nobody has changed for this many months is deleted (its owner is told twice before).
+    retention_months: int = 12
 
     @property
     def bot_url(self) -> str:
@@ -79,9 +88,33 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if data_dir.exists() and not data_dir.is_dir():
         problems.append(f"DATA_DIR {str(data_dir)!r} exists but is not a folder.")
 
+    operator_name = _one_line(env.get("OPERATOR_NAME", ""))
+    operator_contact = _one_line(env.get("OPERATOR_CONTACT", ""))
+    for name, value in (("OPERATOR_NAME", operator_name), ("OPERATOR_CONTACT", operator_contact)):
+        if value is not None and len(value) > OPERATOR_MAX:
+            problems.append(f"{name} must be at most {OPERATOR_MAX} characters.")
+
+    retention_text = env.get("RETENTION_MONTHS", str(DEFAULT_RETENTION_MONTHS)).strip()
+    retention_months = DEFAULT_RETENTION_MONTHS
+    if not retention_text.isdigit() or not MIN_RETENTION <= int(retention_text) <= MAX_RETENTION:
+        problems.append(
+            f"RETENTION_MONTHS must be a whole number from {MIN_RETENTION} to {MAX_RETENTION}, "
+            f"not {retention_text!r}."
+        )
+    else:
+        retention_months = int(retention_text)
+
     if problems:
         raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
-    return Settings(token, api_url, data_dir, log_level, zone)
+    return Settings(
+        token, api_url, data_dir, log_level, zone, operator_name, operator_contact, retention_months
+    )
+
+
+def _one_line(value: str) -> str | None:
+    """A setting shown to people: one line, squeezed; None when empty."""
+    squeezed = " ".join(value.split())
+    return squeezed or None
 
 
 def configure_logging(level: str) -> None:

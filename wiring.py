@@ -25,6 +25,7 @@ from handlers.plumbing.sender import TelegramSender
 from handlers.plumbing.turn import PLANS_KEY, SERVICES_KEY, Services, services
 from handlers.reminders.screens import reminder_message
 from handlers.sharing import news
+from journey.retention import Retention
 from service.courier import Courier
 from service.work import Plans
 from settings import Settings
@@ -50,11 +51,24 @@ COMMANDS = (
     "cases",
     "settings",
     "help",
+    "privacy",
+    "export",
+    "delete",
     "leave",
     "cancel",
 )
 # In group chats (the family's progress chat): what makes sense with others reading along.
-GROUP_COMMANDS = ("start", "menu", "progress", "records", "appointment", "members", "stop", "cancel")
+GROUP_COMMANDS = (
+    "start",
+    "menu",
+    "progress",
+    "records",
+    "appointment",
+    "members",
+    "privacy",
+    "stop",
+    "cancel",
+)
 
 
 def utc_now() -> datetime:
@@ -86,8 +100,19 @@ def build_application(
         .post_stop(_stop)
         .build()
     )
-    s = Services(repo, Renderer(), clock, settings.timezone, bot_username=lambda: app.bot.username)
-    plans = Plans(repo, clock, compose=partial(news.compose, s))
+    s = Services(
+        repo,
+        Renderer(),
+        clock,
+        settings.timezone,
+        bot_username=lambda: app.bot.username,
+        operator_name=settings.operator_name,
+        operator_contact=settings.operator_contact,
+        retention_months=settings.retention_months,
+    )
+    plans = Plans(
+        repo, clock, compose=partial(news.compose, s), retention=Retention(settings.retention_months)
+    )
     courier = Courier(plans, reminder_message(s))
     plans.on_commit = courier.note
     plans.on_farewell = lambda letters: courier.send_now(letters)

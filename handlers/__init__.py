@@ -20,13 +20,14 @@ from telegram.ext import (
 from handlers import commands, routes
 from handlers.plumbing import dispatch, errors
 from handlers.prompts import typed
+from handlers.rights import screens as rights
 from handlers.sharing import group
 
 # New messages only: an edited message is not a new answer to a question.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 # Personal matters stay in the private chat: an invite link posted in a group could be used by anyone.
-PRIVATE_ONLY = ("share", "cases", "settings", "summary")
+PRIVATE_ONLY = ("share", "cases", "settings", "summary", "export", "delete")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -34,7 +35,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", group.on_group_start, filters=GROUP))
     app.add_handler(CommandHandler("stop", group.on_group_stop, filters=GROUP))
     app.add_handler(CommandHandler(list(PRIVATE_ONLY), group.on_private_only, filters=GROUP))
+    app.add_handler(CommandHandler("export", rights.on_export, filters=PRIVATE))
+    app.add_handler(CommandHandler("delete", commands.on_delete, filters=PRIVATE))
     either = PRIVATE | GROUP
+    app.add_handler(CommandHandler("privacy", rights.on_privacy, filters=either))
     app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=either))
     app.add_handler(CommandHandler("appointment", commands.on_appointment, filters=either))
     for name, build in commands.SCREENS.items():

@@ -19,6 +19,7 @@ from handlers.prompts import typed as messages
 from handlers.prompts.asking import show_prompt
 from handlers.questions import screens as questions
 from handlers.records import screens as records
+from handlers.rights import screens as rights
 from handlers.settings import screens as settings_screen
 from handlers.sharing import screens as sharing_views
 from handlers.sharing.screens import join_screen
@@ -220,6 +221,19 @@ async def on_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return screen  # the time zone comes first; the held time is read once it is answered
 
     await _open(update, context, start_with_time)
+
+
+async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/delete: what will go, then "Yes, delete everything" or "No, keep" (handlers/rights). Someone in no
+    plan has at most an index and a chat link left: those go at once."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not await plans(context).read(lambda repo: bool(repo.cases_of_user(user.id))):
+        await plans(context).read(lambda repo: repo.forget_user(user.id))
+        await send_screen(message, Screen(services(context).renderer.render("rights/nothing_stored")))
+        return
+    await _open(update, context, lambda turn, _: rights.show_erase(turn))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,6 +12,7 @@ from handlers.prompts import routes as prompts
 from handlers.questions import routes as questions
 from handlers.records import routes as records
 from handlers.reminders import routes as reminders
+from handlers.rights import routes as rights
 from handlers.settings import routes as settings
 from handlers.sharing import routes as sharing
 from handlers.specialist import routes as specialist
@@ -32,4 +33,5 @@ ALL: Routes = {
     **sharing.ROUTES,
     **notes.ROUTES,
     **paper.ROUTES,
+    **rights.ROUTES,
 }

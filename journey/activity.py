@@ -39,6 +39,7 @@ class ChangeKind(enum.StrEnum):
     ROLE_CHANGED = "role"  # subject: user id, value: role
     GROUP_UNLINKED = "group_unlinked"  # subject: the group's chat id, value: the user id who linked it
     PLAN_DELETED = "plan_deleted"  # everyone loses the plan: told whatever they chose to hear
+    PLAN_EXPIRED = "plan_expired"  # deleted after months without a change (journey/retention.py): the same
 
 
 VISIT_CHANGES = frozenset({ChangeKind.VISIT_ADDED, ChangeKind.VISIT_CHANGED, ChangeKind.VISIT_CANCELLED})
@@ -133,7 +134,7 @@ def _gone_groups(before: Case, after: Case) -> list[int]:
 
 
 def hears(level: Notify, change: Change) -> bool:
-    if change.kind is ChangeKind.PLAN_DELETED:
+    if change.kind in (ChangeKind.PLAN_DELETED, ChangeKind.PLAN_EXPIRED):
         return True
     if level is Notify.NONE:
         return False

@@ -25,6 +25,7 @@ def start_case(case_id: str, owner_id: int, now: datetime, theirs: Iterable[Case
         created_at=now,
         updated_at=now,
         members=[Member(user_id=owner_id, role=Role.OWNER)],
+        active_at=now,
     )
 
 

@@ -275,6 +275,10 @@ class ReminderKind(enum.StrEnum):
     AFTER = "after"
     RECORD_FOLLOW_UP = "record"
     INSURANCE_CHECK = "insurance"
+    # Retention (journey/retention.py): the owner is told twice that an unused plan will be deleted, then
+    # it is. Not reminders a person can switch off.
+    RETENTION_NOTICE = "keep_notice"
+    RETENTION_END = "keep_end"
 
 
 class ReminderStatus(enum.StrEnum):
@@ -516,6 +520,9 @@ class Case:
     editors_can_invite: bool = False
     outbox: list[Letter] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # When a person last changed the plan (the bot's own saves, such as a reminder sent, do not count):
+    # retention counts from here. None: not known yet (the plan's creation counts).
+    active_at: datetime | None = None
 
     @property
     def owner_id(self) -> int:

@@ -30,6 +30,7 @@ from journey.models import (
     ReminderStatus,
     Role,
 )
+from journey.retention import KINDS as RETENTION_KINDS
 
 R = ReminderKind
 
@@ -157,13 +158,22 @@ def snooze(case: Case, user_id: int, kind: ReminderKind, about: str, now: dateti
 
 
 def replan(case: Case, now: datetime) -> None:
-    """Make the stored reminders match the plan, keeping history, snoozes and anything being sent."""
+    """Make the stored reminders match the plan, keeping history, snoozes and anything being sent.
+    Retention notices are planned apart (journey/retention.py) and left as they are here."""
+    kept = [r for r in case.reminders if r.kind in RETENTION_KINDS]
     settled = [
-        r for r in case.reminders if r.status is not ReminderStatus.PENDING or r.id.startswith(SNOOZED)
+        r
+        for r in case.reminders
+        if r.kind not in RETENTION_KINDS
+        and (r.status is not ReminderStatus.PENDING or r.id.startswith(SNOOZED))
     ]
     settled = [r for r in settled if r.status is ReminderStatus.SENDING or now - r.due_at < HISTORY_KEPT]
     known = {r.id for r in settled}
-    pending = {r.id: r for r in case.reminders if r.status is ReminderStatus.PENDING}
+    pending = {
+        r.id: r
+        for r in case.reminders
+        if r.status is ReminderStatus.PENDING and r.kind not in RETENTION_KINDS
+    }
     fresh = []
     for planned in plan_reminders(case, now, include_due=True):
         stored = pending.get(planned.id)
@@ -173,7 +183,7 @@ def replan(case: Case, now: datetime) -> None:
             fresh.append(stored)  # waiting to retry: keep its back-off
         elif planned.due_at > now or stored is not None:
             fresh.append(planned)  # ahead, or due and still owed (never invent one in the past)
-    case.reminders = settled + fresh
+    case.reminders = settled + fresh + kept
 
 
 def alarm_offsets(case: Case, appointment_id: str, user_id: int, now: datetime) -> tuple[timedelta, ...]:
@@ -209,6 +219,11 @@ class Decision(enum.StrEnum):
 def decide(case: Case, reminder: Reminder, now: datetime) -> Decision:
     """Send a due reminder, or skip one that no longer makes sense (it came due while the bot was down)."""
     member = recipient(case, reminder.user_id)
+    if reminder.kind in RETENTION_KINDS:
+        # The owner hears that their plan will be deleted whatever they chose to hear; only a blocked
+        # bot, or an owner who is no longer the owner, skips it (the next save plans it anew).
+        owns = member is not None and member.user_id == case.owner_id
+        return Decision.SEND if owns and member is not None and not member.settings.blocked else Decision.SKIP
     if member is None or member.settings.blocked or reminder.kind in member.settings.reminders_off:
         return Decision.SKIP
     if member.settings.notify is Notify.NONE:
@@ -300,7 +315,9 @@ def block(case: Case, user_id: int) -> None:
         if member.user_id == user_id:
             member.settings.blocked = True
     for reminder in case.reminders:
-        if reminder.user_id == user_id and reminder.status is ReminderStatus.PENDING:
+        # The deletion of an unused plan still comes: it is not a message to them.
+        ending = reminder.kind is ReminderKind.RETENTION_END
+        if reminder.user_id == user_id and reminder.status is ReminderStatus.PENDING and not ending:
             reminder.status = ReminderStatus.FAILED
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 
 from journey.access import require_member
+from journey.errors import Gone
 from journey.lists import toggled
 from journey.models import Case, ReminderKind
+from journey.retention import KINDS as RETENTION_KINDS
 
 
 class Quiet(enum.StrEnum):
@@ -27,8 +29,9 @@ class Quiet(enum.StrEnum):
         return int(self.value.split("-")[1])
 
 
-# Reminders a member may switch off (follow-ups and "how did it go?" included).
-CHOOSABLE = tuple(ReminderKind)
+# Reminders a member may switch off (follow-ups and "how did it go?" included). Notices that an unused
+# plan will be deleted are not reminders to switch off.
+CHOOSABLE = tuple(k for k in ReminderKind if k not in RETENTION_KINDS)
 
 
 def set_zone(case: Case, user_id: int, zone: str) -> None:
@@ -44,4 +47,6 @@ def set_quiet(case: Case, user_id: int, quiet: Quiet) -> None:
 def toggle_reminder(case: Case, user_id: int, kind: ReminderKind, on: bool | None = None) -> None:
     """Switch one kind of reminder on or off for this member (`on` None: the other way round)."""
     settings = require_member(case, user_id).settings
+    if kind not in CHOOSABLE:
+        raise Gone()
     settings.reminders_off = toggled(settings.reminders_off, kind, None if on is None else not on)

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from journey import outbox, reminders
-from journey.models import Case, Letter, Reminder, ReminderStatus
+from journey import outbox, reminders, retention
+from journey.activity import Change, ChangeKind
+from journey.models import Case, Letter, Reminder, ReminderKind, ReminderStatus
 from journey.reminders import Decision
 from service.sending import Moved, Outcome, OutFile, Outgoing, Result, Sender
-from service.work import Plans, Work, follow_group
+from service.work import News, Plans, Work, follow_group
 
 log = logging.getLogger(__name__)
 CONCURRENT_PLANS = 32  # plans being sent to at once; the rate limiter spaces the sends themselves
@@ -213,6 +214,12 @@ class Courier:
             return _Job("letter", letter.id, letter.chat_id, _letter_message(letter), now), None
         for reminder in reminders.due(case, now):
             work.save()
+            if reminder.kind is ReminderKind.RETENTION_END:
+                if self._ends(work, case, reminder, now):
+                    # The owner hears it last; the others as the plan goes (best effort, no plan left).
+                    message = self._render_reminder(case, reminder, now)
+                    return _Job("reminder", reminder.id, reminder.user_id, message, now), None
+                return self._pick(work, recover=False)  # re-timed: look again
             if reminders.decide(case, reminder, now) is Decision.SKIP:
                 reminders.mark_skipped(reminder)
                 log.info("skipped a %s reminder that no longer applies", reminder.kind.value)
@@ -223,6 +230,21 @@ class Courier:
         later = [r.due_at for r in case.reminders if r.status is ReminderStatus.PENDING]
         later += [letter.due_at or letter.created_at for letter in case.outbox]
         return None, min(later, default=None)
+
+    def _ends(self, work: Work, case: Case, reminder: Reminder, now: datetime) -> bool:
+        """A plan unused for the retention time is deleted for everyone, through this unit of work. A
+        deletion that no longer stands (a change since, or a notice still to send) is re-timed instead."""
+        policy = self._plans.retention
+        if policy is None:
+            reminders.mark_skipped(reminder)  # planned under a setting this bot no longer has
+            return False
+        if not retention.ending(case, policy, reminder, now):
+            retention.replan(case, policy, now)
+            return False
+        gone = [Change(ChangeKind.PLAN_EXPIRED)]
+        work.delete(farewell=News(case, case, gone, case.owner_id, None))
+        log.info("deleted a plan unused for %d months", policy.months)
+        return True
 
     def _record(self, work: Work, job: _Job, outcome: Result) -> None:
         case = work.case

@@ -22,10 +22,11 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
-from journey import access, activity, cases, outbox, reminders, sharing
+from journey import access, activity, cases, outbox, reminders, retention, sharing
 from journey.access import find_member
 from journey.errors import JourneyError
 from journey.models import Case, Letter
+from journey.retention import Retention
 from journey.wake import next_wake
 from service.locks import KeyedLocks
 from storage.repository import CaseRepository
@@ -108,12 +109,14 @@ class Plans:
         compose: Compose = lambda news: [],
         on_commit: Callable[[str, datetime | None], None] = lambda case_id, wake: None,
         on_farewell: Callable[[list[Letter]], None] = lambda letters: None,
+        retention: Retention | None = None,
     ) -> None:
         self.repo = repo
         self.clock = clock
         self.compose = compose
         self.on_commit = on_commit  # the courier: this plan's next wake time
         self.on_farewell = on_farewell  # letters about a deleted plan: nowhere to store them
+        self.retention = retention  # how long an unused plan is kept (None: for ever, in some tests)
         self._locks = KeyedLocks()
         self._committed: deque[int] = deque(maxlen=COMMITS_REMEMBERED)
 
@@ -246,6 +249,10 @@ class Plans:
                 cases.remember_update(member, work.update_id)
             sharing.note_name(member, work.actor_name)
         reminders.replan(case, work.now)
+        if work.actor is not None:
+            retention.touch(case, work.now)  # a person's change; the bot's own saves do not count
+        if self.retention is not None:
+            retention.replan(case, self.retention, work.now)
         case.updated_at = work.now
         if before is not None and work.actor is not None:
             found = activity.changes(before, case, work.actor)

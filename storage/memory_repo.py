@@ -111,6 +111,13 @@ class InMemoryCaseRepository:
             mine = [c for c in found if any(m.user_id == user_id for m in c.members)]
             return sorted(mine, key=lambda c: (c.created_at, c.id))
 
+    def forget_user(self, user_id: int) -> None:
+        """No index to forget here (cases_of_user scans), and copies set aside keep no content: only the
+        private chat's link."""
+        with self._mutex:
+            self._check_open()
+            self._chats.pop(check_chat_id(user_id), None)
+
     def count_cases(self) -> int:
         with self._mutex:
             self._check_open()

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 6
+CURRENT_SCHEMA = 7
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -97,8 +97,24 @@ def _v5_to_v6(doc: Document) -> Document:
     return doc
 
 
+def _v6_to_v7(doc: Document) -> Document:
+    """Schema 7 records when a person last changed the plan (`active_at`): an unused plan is deleted
+    after the retention time (journey/retention.py). Older plans count from their last save, the best
+    that is known: a person's change or a reminder sent, so never earlier than the truth (no plan
+    goes sooner than it should)."""
+    doc.setdefault("active_at", doc.get("updated_at"))
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+MIGRATIONS: Mapping[int, Migration] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+    5: _v5_to_v6,
+    6: _v6_to_v7,
+}
 
 
 def schema_of(doc: Mapping[str, Any]) -> int:

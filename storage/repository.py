@@ -56,6 +56,13 @@ class CaseRepository(Protocol):
         """Every case this user is a member of, oldest first (for choosing the active one)."""
         ...
 
+    def forget_user(self, user_id: int) -> None:
+        """Forget what is kept about a person outside the plans' own content: their index of plans, their
+        private chat's link, and any copy set aside of a plan they own (or whose owner cannot be read).
+        Call once they are in no plan (deleting their data): the plans themselves change only through
+        the unit of work."""
+        ...
+
     def count_cases(self) -> int: ...
 
     def case_ids(self) -> list[str]:

@@ -206,6 +206,17 @@ class TinyDBCaseRepository:
             mine = [c for c in found if c is not None and any(m.user_id == user_id for m in c.members)]
             return sorted(mine, key=lambda c: (c.created_at, c.id))
 
+    def forget_user(self, user_id: int) -> None:
+        with self._mutex:
+            self._check_open()
+            path = self._user_path(user_id)
+            for case_id in sorted(self._read_user(user_id)):
+                if not self._case_path(case_id).exists():
+                    self._delete_quarantined(case_id, unless_owned_by_another=user_id)
+            path.unlink(missing_ok=True)
+            fsync_dir(self._users_dir)
+            self.unlink_chat(user_id)
+
     def count_cases(self) -> int:
         return len(self.case_ids())
 
@@ -300,9 +311,16 @@ class TinyDBCaseRepository:
             target = self._quarantine_dir / f"{case_id}.{stamp}-{count}.json"
         return target
 
-    def _delete_quarantined(self, case_id: str) -> None:
+    def _delete_quarantined(self, case_id: str, unless_owned_by_another: int | None = None) -> None:
         # Delete means deleted: a copy set aside is the case too. The id holds no glob characters.
         copies = list(self._quarantine_dir.glob(f"{check_case_id(case_id)}.*.json"))
+        if unless_owned_by_another is not None:
+            # A person's own data: copies of plans they own, or whose owner nobody can read any more.
+            # Another family's plan set aside stays for the operator to repair (it is logged by id).
+            kept = [c for c in copies if _stored_owner(c) not in (None, unless_owned_by_another)]
+            if kept:
+                log.warning("kept %d set-aside copies of plan %s: another person owns it", len(kept), case_id)
+            copies = [c for c in copies if c not in kept]
         for copy in copies:
             copy.unlink(missing_ok=True)
         if copies:
@@ -441,6 +459,22 @@ def _case_refs(path: Path) -> tuple[list[int], set[int]]:
         return chat_ids, _member_ids(stored) if isinstance(stored, dict) else set()
     except UNREADABLE:
         return [], set()
+
+
+def _stored_owner(path: Path) -> int | None:
+    """The owner named in a stored (perhaps damaged) case file, or None if it cannot be read."""
+    try:
+        with _open(path) as db:
+            stored = db.table(CASE_TABLE).get(doc_id=ONLY_DOC)
+    except (*UNREADABLE, OSError):
+        return None
+    members = stored.get("members", []) if isinstance(stored, dict) else []
+    owners = [
+        m["user_id"]
+        for m in members
+        if isinstance(m, dict) and m.get("role") == "owner" and type(m.get("user_id")) is int
+    ]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _earlier(old: Entry | None, new: Entry) -> Entry:

@@ -13,6 +13,7 @@ from handlers.plumbing.turn import OutgoingFile, Screen, Turn
 from handlers.records.taps import RecordsTap
 from handlers.visit.taps import AppointmentTap
 from journey import appointments
+from journey.models import Appointment
 from paper.letter import places, records_letter
 from paper.sheet import prep_sheet
 
@@ -40,13 +41,19 @@ def _sheet(turn: Turn, which: str) -> Screen:
     visit = None if which == NEXT else appointments.find_appointment(turn.case, which)
     if visit is None:
         visit = appointments.next_appointment(turn.case, turn.now)
-    pdf = prep_sheet(turn.case, turn.services.renderer, turn.now, visit.id if visit else None)
-    day = (visit.starts_at if visit else turn.now).date()
-    file = OutgoingFile(f"prep-sheet-{day:%Y-%m-%d}.pdf", pdf, turn.render("paper/sheet_caption", a=visit))
+    file = sheet_file(turn, visit)
     back = AppointmentTap(visit.id if visit else NEXT)
     rows = [[turn.button(turn.label("back_to_visit"), back), turn.button(turn.label("menu"), MenuTap())]]
     screen = turn.screen("paper/sheet_sent", rows, a=visit)
     return Screen(screen.text, screen.rows, (file,))
+
+
+def sheet_file(turn: Turn, visit: Appointment | None = None) -> OutgoingFile:
+    """The prep sheet as a document to send: for `visit`, else the next one (also what /export adds)."""
+    visit = visit or appointments.next_appointment(turn.case, turn.now)
+    pdf = prep_sheet(turn.case, turn.services.renderer, turn.now, visit.id if visit else None)
+    day = (visit.starts_at if visit else turn.now).date()
+    return OutgoingFile(f"prep-sheet-{day:%Y-%m-%d}.pdf", pdf, turn.render("paper/sheet_caption", a=visit))
 
 
 def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:

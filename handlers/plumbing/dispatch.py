@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -21,7 +21,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from handlers.plumbing.callbacks import InvalidButton, NoopTap, Tap, decode
-from handlers.plumbing.reply import edit_screen
+from handlers.plumbing.reply import edit_screen, send_new
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
 from journey import cases, prompts
 from journey.access import require_editor, require_member
@@ -32,6 +32,9 @@ from service.work import Work
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=Tap)
+
+
+Then = Callable[[ContextTypes.DEFAULT_TYPE, "Press"], Awaitable[Screen | None]]
 
 
 class Access(enum.Enum):
@@ -48,6 +51,9 @@ class Route(Generic[T]):
     show: Callable[[Turn, T], Screen]
     access: Access = Access.READ
     keeps_prompt: bool = False  # acts on the pending prompt instead of leaving it
+    # Work that spans several plans (erasing a person): run after the screen is shown, outside any one
+    # plan's lock, each plan through its own unit of work. What it returns is sent as a new message.
+    then: Then | None = None
 
 
 Routes = dict[type[Tap], Route[Any]]
@@ -62,11 +68,15 @@ class Entry:
 
 
 def route(
-    kind: type[T], show: Callable[[Turn, T], Screen], access: Access = Access.READ, keeps_prompt: bool = False
+    kind: type[T],
+    show: Callable[[Turn, T], Screen],
+    access: Access = Access.READ,
+    keeps_prompt: bool = False,
+    then: Then | None = None,
 ) -> Entry:
     """One entry of a routes table: mypy checks that `show` takes this kind of tap. (The result names no
     T on purpose: a generic result would let the table's type decide T and hide a mismatch.)"""
-    return Entry(kind, Route(show, access, keeps_prompt))
+    return Entry(kind, Route(show, access, keeps_prompt, then))
 
 
 def table(*entries: Entry) -> Routes:
@@ -142,6 +152,11 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
     await query.answer()
     if screen is not None:
         await edit_screen(query, screen)
+        found = routes.get(type(tap))
+        if found is not None and found.then is not None:
+            after = await found.then(context, press)
+            if after is not None and press.chat_id is not None:
+                await send_new(query.get_bot(), press.chat_id, after)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ async def send_screen(message: Message, screen: Screen) -> None:
     await ask_in_group(bot, message.chat_id, screen)
 
 
+async def send_new(bot: Bot, chat_id: int, screen: Screen) -> None:
+    """A screen as a new message (after work that followed a button), with its files."""
+    await bot.send_message(chat_id, screen.text, reply_markup=screen.markup())
+    await send_files(bot, chat_id, screen)
+
+
 async def ask_in_group(bot: Bot, chat_id: int, screen: Screen) -> None:
     """In a group the bot (privacy mode on) only sees replies to its own messages: ask for one. The
     text mentions the person asked, so the selective ForceReply opens the reply box for them alone."""

@@ -38,6 +38,10 @@ class Services:
     zone: tzinfo
     # The bot's @username, for invite links (known once the bot has asked Telegram who it is).
     bot_username: Callable[[], str] = lambda: "SecondOpinionBot"
+    # For the privacy notice (/privacy): who runs the bot (shown when set), and how long unused plans stay.
+    operator_name: str | None = None
+    operator_contact: str | None = None
+    retention_months: int = 12
 
     def now(self) -> datetime:
         return self.clock()

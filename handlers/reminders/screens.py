@@ -13,16 +13,20 @@ from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.questions.taps import MyListTap
 from handlers.records.taps import RecordsTap, RecordStatusTap, RecordTap
 from handlers.reminders.taps import ReminderOkTap, SnoozeTap
+from handlers.rights.screens import retention_screen
 from handlers.visit.taps import VisitNoteTap
 from journey import appointments, records
 from journey.models import Case, RecordKind, RecordStatus, Reminder, ReminderKind
 from journey.reminders import snooze
+from journey.retention import KINDS as RETENTION_KINDS
 from service.sending import Outgoing
 
 R = ReminderKind
 
 
 def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
+    if reminder.kind in RETENTION_KINDS:
+        return retention_screen(turn, reminder)
     visit = next((a for a in turn.case.appointments if a.id == reminder.appointment_id), None)
     ok = turn.button(turn.label("got_it"), ReminderOkTap())
     later = turn.button(

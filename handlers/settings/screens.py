@@ -8,7 +8,7 @@ from handlers.prompts.asking import ask
 from handlers.settings.taps import NotifyTap, QuietTap, SettingsTap, ToggleReminderTap, ZonesTap
 from journey import prompts, settings, sharing
 from journey.access import require_member
-from journey.models import Notify, PromptKind, ReminderKind
+from journey.models import Notify, PromptKind
 from journey.settings import Quiet
 
 SETTINGS = prompts.OWN_SETTINGS  # the zone question about the member alone
@@ -35,7 +35,7 @@ def show_settings(turn: Turn, _: SettingsTap | None = None) -> Screen:
     )
     rows += toggles(
         turn,
-        ReminderKind,
+        settings.CHOOSABLE,
         lambda k: k not in mine.reminders_off,
         lambda k: turn.label(f"reminder_{k.value}"),
         ToggleReminderTap,

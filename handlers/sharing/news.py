@@ -58,6 +58,8 @@ def _render(s: Services, news: News, delivery: activity.Delivery) -> Outgoing:
         return Outgoing(delivery.chat_id, turn.render("removed_you", who=who, plan=plan))
     if delivery.unlinked:
         return Outgoing(delivery.chat_id, turn.render("group_unlinked", plan=plan))
+    if any(c.kind is activity.ChangeKind.PLAN_EXPIRED for c in delivery.changes):
+        return Outgoing(delivery.chat_id, turn.render("rights/plan_expired", plan=plan))
     if any(c.kind is activity.ChangeKind.PLAN_DELETED for c in delivery.changes):
         return Outgoing(delivery.chat_id, turn.render("plan_deleted", who=who, plan=plan))
     names = {str(m.user_id): m.name for m in [*news.before.members, *news.after.members]}

@@ -215,6 +215,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
             )
         ],
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
+        active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
     )
 
 

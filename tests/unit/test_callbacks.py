@@ -127,6 +127,8 @@ CODES = set(
         "nD",
         "pdf",
         "ltr",
+        "erY",
+        "kp",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

@@ -26,8 +26,19 @@ from handlers.plumbing.dispatch import Access, Press, Unchanged
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts import offers, typed
 from handlers.reminders import screens as reminder_views
+from handlers.rights import screens as rights_views
 from handlers.routes import ALL
-from journey import appointments, insurance, notes, questions, records, reminders, sharing, specialist
+from journey import (
+    appointments,
+    insurance,
+    notes,
+    questions,
+    records,
+    reminders,
+    retention,
+    sharing,
+    specialist,
+)
 from journey.access import find_member
 from journey.errors import JourneyError
 from journey.models import Case, Member, Prompt, PromptKind, RecordKind, RecordStatus, Role
@@ -166,6 +177,11 @@ def roots() -> list[Callable[[Turn], Screen]]:
         start.append(partial(reminder_views.reminder_screen, reminder=reminder))
     for typed_words in OFFERED:  # text typed outside a question, offered a place
         start.append(partial(offers.offer_screen, text=typed_words, update_id=1))
+    # /delete (its own command: it first looks whether the person is in any plan), and the owner's notice
+    # that the unused plan will be deleted.
+    start.append(rights_views.show_erase)
+    for reminder in retention.planned(seed(), retention.Retention(), NOW)[:1]:
+        start.append(partial(reminder_views.reminder_screen, reminder=reminder))
     return start
 
 

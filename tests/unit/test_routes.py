@@ -28,6 +28,7 @@ def _features() -> list[ModuleType]:
     from handlers.questions import routes as questions
     from handlers.records import routes as records
     from handlers.reminders import routes as reminders
+    from handlers.rights import routes as rights
     from handlers.settings import routes as settings
     from handlers.sharing import routes as sharing
     from handlers.specialist import routes as specialist
@@ -47,6 +48,7 @@ def _features() -> list[ModuleType]:
         sharing,
         notes,
         paper,
+        rights,
     ]
 
 

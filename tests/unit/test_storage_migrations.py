@@ -129,7 +129,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 6
+    assert upgraded["schema"] == CURRENT_SCHEMA == 7
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -450,7 +450,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 6
+    assert upgraded["schema"] == CURRENT_SCHEMA == 7
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -458,3 +458,58 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
     aside = case.members[0].aside
     assert aside is not None and aside.text == "Passcode: 1234"  # what schema 5 had is kept
     assert case.questions.chosen[0].text == "Why?"
+
+
+def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> None:
+    """A plan as the security release wrote it (schema 5, no `active_at`): retention counts from its last
+    save, never earlier than the last change a person made, so no plan is deleted sooner than it should."""
+    doc: dict[str, Any] = {
+        "schema": 5,
+        "id": "case-v5-0001",
+        "created_at": "2026-01-20T10:00:00+00:00",
+        "updated_at": "2026-03-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [3],
+                "settings": {
+                    "zone": "Europe/Berlin",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == 6 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.active_at == case.updated_at
+    assert case.profile.patient_name == "Zoe"

@@ -509,7 +509,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == 6 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 7 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"

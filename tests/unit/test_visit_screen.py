@@ -20,6 +20,7 @@ from handlers.visit.taps import (
     EditDetailsTap,
     KindsOfVisitTap,
     NewAppointmentTap,
+    VisitModeTap,
 )
 from journey import appointments
 from journey.models import Case
@@ -54,13 +55,15 @@ def test_the_visit_shows_the_common_actions_and_one_button_for_the_details() -> 
     assert layout(screen) == [
         ["🕑 Change time", "📅 Calendar file"],
         ["✏️ Edit details", "📄 Prep sheet"],
+        ["🩺 At the visit"],
         ["❌ Cancel this visit"],
         ["\u2795 Add another visit"],
         ["🏠 Menu"],
     ]
-    assert taps(screen)[:4] == [
+    assert taps(screen)[:5] == [
         [ChangeTimeTap("a1"), CalendarFileTap("a1")],
         [EditDetailsTap("a1"), PrepSheetTap("a1")],
+        [VisitModeTap("a1", 0)],
         [CancelVisitTap("a1")],
         [NewAppointmentTap()],
     ]

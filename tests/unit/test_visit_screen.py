@@ -129,10 +129,10 @@ def test_visit_mode_at_its_fullest_fits_one_message_and_half_rows() -> None:
     they said: Telegram still takes the message, and two buttons share a row only when both fit."""
     case, turn = turn_with_visit()
     for n in range(limits.QUESTIONS):
-        questions.add_own_question(case, f"q{n}", "Q" * LONG)
-        visit_mode.set_answer(case, "a1", f"q{n}", "A" * LONG)
+        questions.add_own_question(case, f"q{n}", ("Ω<&>" * LONG)[:LONG])  # escaped, yet counted as typed
+        visit_mode.set_answer(case, "a1", f"q{n}", ("Ω<&>" * LONG)[:LONG])
         visit_mode.set_voice(case, "a1", f"q{n}", "AwAC" + "v" * 60)
-    appointments.set_visit_note(case, "a1", "N" * LONG)
+    appointments.set_visit_note(case, "a1", ("Ω<&>" * LONG)[:LONG])
     for page in range(-(-limits.QUESTIONS // mode.PER_PAGE)):
         screen = mode.mode_screen(turn, "a1", page)
         assert_telegram_accepts(screen)

@@ -51,6 +51,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, typed.on_text))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), typed.on_file))
     app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, typed.on_location))
+    app.add_handler(MessageHandler(PRIVATE & filters.VOICE, typed.on_voice))
     app.add_handler(MessageHandler(PRIVATE, typed.on_other))
     app.add_handler(MessageHandler(GROUP & ~filters.COMMAND, group.on_group_message))
     app.add_error_handler(errors.on_error)

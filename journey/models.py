@@ -231,6 +231,17 @@ class Note:
 # --- the appointment ------------------------------------------------------------------------------------
 
 
+@dataclass
+class VisitAnswer:
+    """One question of the list at one visit (visit mode): was it asked, and what was the answer, typed
+    and/or a voice note (Telegram's file_id only, never the sound itself)."""
+
+    question_id: str
+    asked: bool = False
+    text: str | None = None
+    voice: str | None = None
+
+
 class AppointmentKind(enum.StrEnum):
     SECOND_OPINION = "second"
     THIRD_OPINION = "third"
@@ -262,6 +273,7 @@ class Appointment:
     sequence: int = 0  # bumped on every change, so calendar apps update the event instead of adding one
     created_at: datetime | None = None
     outcome_note: str | None = None  # "how did it go?", filled after the visit
+    answers: list[VisitAnswer] = field(default_factory=list)  # visit mode: the questions asked there
 
 
 # --- reminders ---------------------------------------------------------------------------------------
@@ -351,6 +363,7 @@ class PromptKind(enum.StrEnum):
     APPOINTMENT_TIME = "appt_time"  # target: a journey.targets.VisitTarget, as text
     APPOINTMENT_DETAIL = "appt_detail"  # target: a journey.targets.DetailTarget, as text
     VISIT_NOTE = "visit_note"  # target: appointment id
+    VISIT_ANSWER = "visit_answer"  # target: a journey.visit_mode.AnswerTarget, as text
     ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from journey import appointments, cases, insurance, questions, records, settings, specialist
+from journey import appointments, cases, insurance, questions, records, settings, specialist, visit_mode
 from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
@@ -48,6 +48,7 @@ REQUIRED = frozenset(
         K.APPOINTMENT_DETAIL,
         K.ZONE,
         K.VISIT_NOTE,
+        K.VISIT_ANSWER,
     }
 )
 
@@ -254,6 +255,18 @@ def receive_file(
     return None
 
 
+def answer_voice(case: Case, user_id: int, file_id: str, where: Where | None = None) -> PromptStep:
+    """A voice note answers only a question asked at a visit (visit mode), in the chat that asked it; it
+    is kept by Telegram's file_id. Anywhere else it is not asked for (NothingPending) and changes nothing."""
+    prompt = _pending_here(case, user_id, where)
+    if prompt.kind is not K.VISIT_ANSWER:
+        raise NothingPending()
+    _asked(case, user_id, prompt.kind, prompt.target)
+    wanted = visit_mode.AnswerTarget.read(prompt.target)
+    visit_mode.set_voice(case, wanted.visit_id, wanted.question_id, file_id)
+    return _advance(case, user_id, prompt, prompt.target, where)
+
+
 def attach_pending(case: Case, user_id: int, kind: RecordKind) -> None:
     member = require_editor(case, user_id)
     if member.pending_file is None:
@@ -284,6 +297,8 @@ def still_asks(case: Case, prompt: Prompt) -> bool:
         return target is not None and existing(case.insurance.calls, target) is not None
     if kind is K.VISIT_NOTE:
         return target is not None and existing(case.appointments, target) is not None
+    if kind is K.VISIT_ANSWER:
+        return visit_mode.still_there(case, target)
     if kind is K.APPOINTMENT_DETAIL:
         visit_id, dot, detail = (target or "").partition(".")
         return (
@@ -409,6 +424,12 @@ def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: d
     return _need(target)
 
 
+def _visit_answer(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    wanted = visit_mode.AnswerTarget.read(target)
+    visit_mode.set_answer(case, wanted.visit_id, wanted.question_id, text)
+    return wanted.text()
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -424,6 +445,7 @@ _APPLY: dict[PromptKind, Applier] = {
     K.OWN_QUESTION: _own_question,
     K.APPOINTMENT_DETAIL: _appointment_detail,
     K.VISIT_NOTE: _visit_note,
+    K.VISIT_ANSWER: _visit_answer,
 }
 
 

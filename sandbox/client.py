@@ -178,6 +178,20 @@ class SandboxUser:
         inbound.send_photo(self._state, self.profile, self.chat, data, (width, height), caption)
         return await self._settle(since, "sent a photo", expect_reply=expect_reply, within=within)
 
+    async def send_voice(
+        self,
+        data: bytes = b"OggS sandbox-voice",
+        *,
+        duration: int = 4,
+        reply_to: int | None = None,
+        expect_reply: bool = True,
+        within: float | None = None,
+    ) -> Reply:
+        """Send a voice note (``reply_to``: a message id, e.g. for ForceReply) and wait for the bot."""
+        since = self._state.next_seq()
+        inbound.send_voice(self._state, self.profile, self.chat, data, duration, reply_to)
+        return await self._settle(since, "sent a voice note", expect_reply=expect_reply, within=within)
+
     async def send_location(
         self, latitude: float, longitude: float, *, expect_reply: bool = True, within: float | None = None
     ) -> Reply:

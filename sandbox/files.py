@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 from sandbox.errors import bad_request
 
-FileKind = Literal["document", "photo"]
+FileKind = Literal["document", "photo", "voice"]
 MAX_BOT_UPLOAD = 50 * 1024 * 1024
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
-_FOLDERS = {"document": "documents", "photo": "photos"}
+_FOLDERS = {"document": "documents", "photo": "photos", "voice": "voice"}
+_ID_PREFIX = {"document": "BQAC", "photo": "AgAC", "voice": "AwAC"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ class StoredFile:
             }
         ]
 
+    def as_voice(self, duration: int) -> dict[str, Any]:
+        """The Bot API ``Voice`` object (a voice note, OGG/Opus)."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(self.content),
+        }
+
     def as_file(self) -> dict[str, Any]:
         """The Bot API ``File`` object returned by ``getFile``."""
         return {
@@ -83,7 +94,7 @@ class FileStore:
         if kind == "document" and mime_type is None and file_name:
             mime_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         stored = StoredFile(
-            file_id=f"{'BQAC' if kind == 'document' else 'AgAC'}sandbox{kind}{number:05d}",
+            file_id=f"{_ID_PREFIX[kind]}sandbox{kind}{number:05d}",
             file_unique_id=f"AQAD{number:05d}",
             kind=kind,
             content=bytes(content),

@@ -111,6 +111,20 @@ def send_photo(
     return user_message(state, user, chat, content, summary="photo")
 
 
+def send_voice(
+    state: SandboxState,
+    user: UserProfile,
+    chat: Chat,
+    data: bytes,
+    duration: int,
+    reply_to: int | None = None,
+) -> MessageRecord:
+    """The user sends a voice note (``data`` need not be real audio: it is never played)."""
+    stored = state.files.add("voice", data)
+    content: dict[str, Any] = {"voice": stored.as_voice(duration)}
+    return user_message(state, user, chat, content, reply_to=reply_to, summary="voice note")
+
+
 def send_location(
     state: SandboxState, user: UserProfile, chat: Chat, latitude: float, longitude: float
 ) -> MessageRecord:

@@ -15,7 +15,7 @@ from handlers.questions import screens as questions
 from handlers.records import screens as records
 from handlers.settings import screens as settings_screen
 from handlers.specialist import screens as specialist
-from handlers.visit import picker
+from handlers.visit import mode, picker
 from handlers.visit import screens as appointment
 from journey import prompts
 from journey.errors import Gone, JourneyError
@@ -53,6 +53,8 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
             return appointment.after_detail(turn, target)
         case K.VISIT_NOTE:
             return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
+        case K.VISIT_ANSWER:
+            return mode.after_answer(turn, target)
         case K.ZONE:
             return after_zone(turn, target, answered.held)
         case _:

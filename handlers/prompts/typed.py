@@ -98,6 +98,27 @@ def _file_screen(turn: Turn, message: Message, update_id: int) -> Screen | None:
     return records.attached_screen(turn, kind) if kind else records.which_record_screen(turn)
 
 
+async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A voice note: the answer to a question at a visit (visit mode), kept by its file_id; anywhere else
+    a kind word about where voice notes are kept."""
+    message = update.effective_message
+    if message is None or message.voice is None:
+        return
+    file_id = message.voice.file_id
+    await in_chat(update, context, lambda turn: _voice_screen(turn, file_id, update.update_id))
+
+
+def _voice_screen(turn: Turn, file_id: str, update_id: int) -> Screen:
+    try:
+        step = prompts.answer_voice(turn.case, turn.user_id, file_id, turn.where)
+    except (prompts.NothingPending, prompts.AskedElsewhere):
+        return Screen(turn.render("errors/voice_unasked"))
+    except JourneyError as refused:
+        return Screen(turn.render(refused.key, **refused.details))
+    turn.save(update_id)
+    return prompting.after(turn, step)
+
+
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location sets the time zone when we asked for it; the location itself is not stored."""
     message = update.effective_message

@@ -14,7 +14,7 @@ from handlers.questions.taps import MyListTap
 from handlers.records.taps import RecordsTap, RecordStatusTap, RecordTap
 from handlers.reminders.taps import ReminderOkTap, SnoozeTap
 from handlers.rights.screens import retention_screen
-from handlers.visit.taps import VisitNoteTap
+from handlers.visit.taps import VisitModeTap, VisitNoteTap
 from journey import appointments, records
 from journey.models import Case, RecordKind, RecordStatus, Reminder, ReminderKind
 from journey.reminders import snooze
@@ -39,6 +39,8 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
         rows.append([turn.button(turn.label("open_questions"), MyListTap(page=0))])
     if reminder.kind is R.TWO_DAYS_BEFORE and visit is not None and reminder.user_id > 0:
         rows.append([turn.button(turn.label("prep_sheet"), PrepSheetTap(visit.id))])  # not in a group
+    if reminder.kind is R.HOURS_BEFORE and visit is not None:
+        rows.append([turn.button(turn.label("visit_mode"), VisitModeTap(visit.id, 0))])
     if reminder.kind is R.INSURANCE_CHECK:
         rows.append([turn.button(turn.label("open_insurance"), InsuranceTap())])
     if reminder.kind is R.AFTER and visit is not None:

@@ -114,6 +114,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await messages.on_text(update, context)
     elif message.photo or message.document is not None:
         await messages.on_file(update, context)
+    elif message.voice is not None:
+        await messages.on_voice(update, context)
 
 
 async def on_private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

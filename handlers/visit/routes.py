@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from handlers.plumbing.dispatch import EDIT, Routes, route, table
-from handlers.visit import picker
+from handlers.visit import mode, picker
 from handlers.visit import screens as appointment
 from handlers.visit.taps import (
     AppointmentTap,
     AsideToNotesTap,
+    AskedTap,
     CalendarFileTap,
     CancelVisitTap,
     CancelVisitYesTap,
@@ -23,6 +24,8 @@ from handlers.visit.taps import (
     PickMonthTap,
     ProposeTimeTap,
     SetVisitKindTap,
+    VisitAnswerTap,
+    VisitModeTap,
     VisitNoteTap,
 )
 
@@ -46,4 +49,7 @@ ROUTES: Routes = table(
     route(VisitNoteTap, appointment.on_visit_note, access=EDIT),
     # keeps_prompt: leaving the question would drop the very text this button puts in the notes.
     route(AsideToNotesTap, appointment.on_aside_to_notes, access=EDIT, keeps_prompt=True),
+    route(VisitModeTap, mode.show_mode),
+    route(AskedTap, mode.on_asked, access=EDIT),
+    route(VisitAnswerTap, mode.on_answer, access=EDIT),
 )

@@ -29,6 +29,7 @@ from handlers.visit.taps import (
     NewAppointmentTap,
     ProposeTimeTap,
     SetVisitKindTap,
+    VisitModeTap,
     VisitNoteTap,
 )
 from journey import appointments, prompts, reminders, specialist
@@ -89,6 +90,7 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
                 turn.button(turn.label("calendar_file"), CalendarFileTap(a)),
             ],
             [turn.button(turn.label("edit_details"), EditDetailsTap(a))],
+            [turn.button(turn.label("visit_mode"), VisitModeTap(a, 0))],
             [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
         if not in_group(turn):  # the sheet holds health details: private chats only

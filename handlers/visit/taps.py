@@ -159,3 +159,32 @@ class AsideToNotesTap(Tap):
     """Put the rest of a pasted meeting invitation (kept on the member) in the visit's notes."""
 
     visit: str
+
+
+@tap("aM")
+@dataclass(frozen=True)
+class VisitModeTap(Tap):
+    """Visit mode: the questions to ask at this visit, three to a page (the top three first)."""
+
+    visit: str
+    page: int
+
+
+@tap("aA")
+@dataclass(frozen=True)
+class AskedTap(Tap):
+    """ "✅ asked": mark a question asked at this visit (or not), on the page it was shown on."""
+
+    visit: str
+    question: str
+    page: int
+    on: bool
+
+
+@tap("aT")
+@dataclass(frozen=True)
+class VisitAnswerTap(Tap):
+    """The answer to a question at this visit (asks for it: typed, or a voice note)."""
+
+    visit: str
+    question: str

@@ -52,6 +52,7 @@ from journey.models import (
     SpecialistKind,
     SpecialistStep,
     Urgency,
+    VisitAnswer,
 )
 from storage import CaseRepository, InMemoryCaseRepository, TinyDBCaseRepository
 
@@ -171,6 +172,10 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 sequence=3,
                 created_at=T0,
                 outcome_note="went well",
+                answers=[
+                    VisitAnswer("q1", asked=True, text="Yes, it can wait a week.", voice="AwACvoice1"),
+                    VisitAnswer("q2"),
+                ],
             )
         ],
         reminders=[

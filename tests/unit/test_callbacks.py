@@ -87,6 +87,9 @@ CODES = set(
         "av",
         "aa",
         "ae",
+        "aM",
+        "aA",
+        "aT",
         "st",
         "sz",
         "sZ",
@@ -132,7 +135,7 @@ CODES = set(
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.
-TOGGLES = {"or", "spt", "qb", "qp", "sr"}
+TOGGLES = {"or", "spt", "qb", "qp", "sr", "aA"}
 
 LONGEST_STR = "x" * 12  # ids, targets, theme and question ids
 LONGEST: dict[tuple[type[Tap], str], object] = {(JoinTap, "secret"): "s" * SECRET_LENGTH}

@@ -312,6 +312,7 @@ ANSWERS: dict[tuple[PromptKind, str | None], str] = {
     (K.OWN_QUESTION, None): "What are my options?",
     (K.APPOINTMENT_DETAIL, "a1.doctor"): "Dr. Chen",
     (K.VISIT_NOTE, "a1"): "It went well",
+    (K.VISIT_ANSWER, "a1.q1"): "Quite sure",
     (K.ZONE, "a1"): "Houston",
 }
 # Questions whose answer saves nothing by itself: a time is confirmed by a tap; a file is not typed.

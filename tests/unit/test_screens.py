@@ -29,6 +29,7 @@ from handlers.settings import screens as settings_screen
 from handlers.sharing import screens as sharing_views
 from handlers.sharing.taps import CasesPageTap
 from handlers.specialist import screens as specialist
+from handlers.visit import mode as visit_mode
 from handlers.visit import picker
 from handlers.visit import screens as appointment
 from handlers.visit.taps import CancelVisitTap, EditDetailsTap, KindsOfVisitTap
@@ -186,6 +187,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "visit details": with_args(appointment.show_details, EditDetailsTap("a1")),
     "visit kinds": with_args(appointment.show_kinds, KindsOfVisitTap("a1")),
     "cancel visit?": with_args(appointment.on_cancel_visit, CancelVisitTap("a1")),
+    "visit mode": with_args(visit_mode.mode_screen, "a1"),
     "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),
     "pick day": with_args(picker.month_screen, 2026, 12, "new"),
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),

@@ -129,6 +129,11 @@ FIELDS: dict[str, tuple[Prompt, Stored, Rule]] = {
         lines(LONG),
     ),
     "visit note": (Prompt(K.VISIT_NOTE, "a1"), lambda c: c.appointments[0].outcome_note, lines(LONG)),
+    "visit answer": (
+        Prompt(K.VISIT_ANSWER, "a1.q1"),
+        lambda c: c.appointments[0].answers[0].text if c.appointments[0].answers else None,
+        lines(LONG),
+    ),
     **{
         f"visit {name}": (
             Prompt(K.APPOINTMENT_DETAIL, DetailTarget("a1", name).text()),
@@ -146,7 +151,7 @@ def test_every_typed_field_is_covered() -> None:
     """A new applier (or visit detail) must be added to FIELDS, with its rule."""
     asked = {prompt.kind for prompt, _, _ in FIELDS.values()}
     assert asked == set(prompts._APPLY)
-    assert {n for n in FIELDS if n.startswith("visit ") and n != "visit note"} == {
+    assert {n for n in FIELDS if n.startswith("visit ") and n not in ("visit note", "visit answer")} == {
         f"visit {d}" for d in appointments.DETAILS
     }
 
@@ -157,6 +162,7 @@ def ready_case() -> Case:
     specialist.add_candidate(case, "c1", "Dr. Rivera")
     insurance.start_call(case, "k1", TODAY)
     appointments.add(case, "a1", NOW + timedelta(days=5), "America/Chicago", NOW)
+    questions.add_own_question(case, "q1", "How sure are you?")
     return case
 
 

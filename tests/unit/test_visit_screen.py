@@ -10,6 +10,7 @@ from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.callbacks import Tap, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.settings.taps import ZonesTap
+from handlers.visit import mode
 from handlers.visit import screens as visit
 from handlers.visit.taps import (
     AppointmentTap,
@@ -20,12 +21,15 @@ from handlers.visit.taps import (
     EditDetailsTap,
     KindsOfVisitTap,
     NewAppointmentTap,
+    VisitModeTap,
 )
-from journey import appointments
+from journey import appointments, limits, questions, visit_mode
 from journey.models import Case
+from journey.text import LONG
 from storage import InMemoryCaseRepository
 from templates import Renderer
 from tests.unit.factories import NOW, OWNER, new_case
+from tests.unit.test_screens import assert_telegram_accepts
 
 # Two buttons share a row of a 360 px phone: each label fits on one line at this many characters.
 PER_HALF_ROW = 18
@@ -54,13 +58,15 @@ def test_the_visit_shows_the_common_actions_and_one_button_for_the_details() -> 
     assert layout(screen) == [
         ["🕑 Change time", "📅 Calendar file"],
         ["✏️ Edit details", "📄 Prep sheet"],
+        ["🩺 At the visit"],
         ["❌ Cancel this visit"],
         ["\u2795 Add another visit"],
         ["🏠 Menu"],
     ]
-    assert taps(screen)[:4] == [
+    assert taps(screen)[:5] == [
         [ChangeTimeTap("a1"), CalendarFileTap("a1")],
         [EditDetailsTap("a1"), PrepSheetTap("a1")],
+        [VisitModeTap("a1", 0)],
         [CancelVisitTap("a1")],
         [NewAppointmentTap()],
     ]
@@ -116,3 +122,20 @@ def test_a_cancelled_visit_has_no_details_to_edit() -> None:
     screen = visit.show_details(turn, EditDetailsTap("a1"))
     assert "(cancelled)" in screen.text
     assert not any(isinstance(tap, DetailTap) for row in taps(screen) for tap in row)
+
+
+def test_visit_mode_at_its_fullest_fits_one_message_and_half_rows() -> None:
+    """Three questions a page, each with the longest answer and a voice note, and the longest note of what
+    they said: Telegram still takes the message, and two buttons share a row only when both fit."""
+    case, turn = turn_with_visit()
+    for n in range(limits.QUESTIONS):
+        questions.add_own_question(case, f"q{n}", ("Ω<&>" * LONG)[:LONG])  # escaped, yet counted as typed
+        visit_mode.set_answer(case, "a1", f"q{n}", ("Ω<&>" * LONG)[:LONG])
+        visit_mode.set_voice(case, "a1", f"q{n}", "AwAC" + "v" * 60)
+    appointments.set_visit_note(case, "a1", ("Ω<&>" * LONG)[:LONG])
+    for page in range(-(-limits.QUESTIONS // mode.PER_PAGE)):
+        screen = mode.mode_screen(turn, "a1", page)
+        assert_telegram_accepts(screen)
+        assert screen.text.count("✅ Asked") == mode.PER_PAGE or page == limits.QUESTIONS // mode.PER_PAGE
+        for row in layout(screen):
+            assert len(row) <= 2 and (len(row) < 2 or all(len(label) <= PER_HALF_ROW for label in row)), row

@@ -58,7 +58,8 @@ class Profile:
 
     @property
     def time_sensitive(self) -> bool:
-        return self.urgency is Urgency.SOON
+        """ "Soon" and "I'm not sure" get the same care: the plan moves fast until the care team says."""
+        return self.urgency in (Urgency.SOON, Urgency.UNSURE)
 
 
 # --- step 1: specialist ---------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class Profile:
     reasons: list[Reason] = field(default_factory=list)
     urgency: Urgency | None = None
     onboarded: bool = False
+    decide_by: date | None = None  # the day the care team says treatment should start (journey/deadline.py)
 
     @property
     def time_sensitive(self) -> bool:
@@ -353,6 +354,7 @@ class PromptKind(enum.StrEnum):
     APPOINTMENT_DETAIL = "appt_detail"  # target: a journey.targets.DetailTarget, as text
     VISIT_NOTE = "visit_note"  # target: appointment id
     ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
+    DECIDE_BY = "decide_by"  # the day treatment should start (journey/deadline.py)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from journey import appointments, cases, insurance, questions, records, settings, specialist
+from journey import appointments, cases, deadline, insurance, questions, records, settings, specialist
 from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
@@ -409,6 +409,11 @@ def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: d
     return _need(target)
 
 
+def _decide_by(case: Case, target: str | None, text: str, new_id: str, today: date) -> None:
+    deadline.set_decide_by(case, deadline.read_decide_by(text, today))
+    return None
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -424,6 +429,7 @@ _APPLY: dict[PromptKind, Applier] = {
     K.OWN_QUESTION: _own_question,
     K.APPOINTMENT_DETAIL: _appointment_detail,
     K.VISIT_NOTE: _visit_note,
+    K.DECIDE_BY: _decide_by,
 }
 
 

@@ -9,7 +9,7 @@ from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, ro
 from handlers.prompts.asking import ask
 from handlers.prompts.taps import CancelTap
 from handlers.records.taps import AttachPendingTap, RecordFileTap, RecordsTap, RecordStatusTap, RecordTap
-from journey import prompts, records
+from journey import deadline, prompts, records
 from journey.models import PromptKind, RecordKind, RecordStatus
 from paper.letter import places
 
@@ -37,6 +37,7 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
         missing=records.missing_items(turn.case),
         waiting=records.waiting_answers(turn.case),
         today=turn.today,
+        late=deadline.records_after(turn.case, turn.today),
     )
 
 
@@ -54,7 +55,10 @@ def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     rows.append([turn.button(turn.label("back"), RecordsTap(page=0))])
     entry = turn.services.renderer.content.records[kind]
     answer_by = records.answer_by(item)
-    return turn.screen("records/item", rows, item=item, entry=entry, answer_by=answer_by, today=turn.today)
+    late = item in deadline.records_after(turn.case, turn.today)
+    return turn.screen(
+        "records/item", rows, item=item, entry=entry, answer_by=answer_by, today=turn.today, late=late
+    )
 
 
 def show_record(turn: Turn, tap: RecordTap) -> Screen:

@@ -129,6 +129,12 @@ FIELDS: dict[str, tuple[Prompt, Stored, Rule]] = {
         lines(LONG),
     ),
     "visit note": (Prompt(K.VISIT_NOTE, "a1"), lambda c: c.appointments[0].outcome_note, lines(LONG)),
+    # A date is read, never kept as typed: stored as a day from today to two years on.
+    "decide by": (
+        Prompt(K.DECIDE_BY),
+        lambda c: c.profile.decide_by.isoformat() if c.profile.decide_by else None,
+        lambda value: TODAY.isoformat() <= value <= (TODAY + timedelta(days=2 * 366)).isoformat(),
+    ),
     **{
         f"visit {name}": (
             Prompt(K.APPOINTMENT_DETAIL, DetailTarget("a1", name).text()),

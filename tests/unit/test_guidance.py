@@ -168,3 +168,20 @@ def test_the_date_question_offers_remove_only_when_a_date_is_set() -> None:
     assert any(b.text == "Remove the date" for row in asked.rows for b in row)
     after = menu.on_clear_decide_by(turn_for(case), ClearDecideByTap())
     assert case.profile.decide_by is None and "Start treatment by" not in after.text
+
+
+# --- feelings and support ------------------------------------------------------------------------------
+
+
+def test_help_and_the_time_sensitive_path_name_support_and_both_numbers() -> None:
+    case = new_case()
+    texts = [menu.show_help(turn_for(case)).text]
+    for urgency in (UrgencyAnswer.SOON, UrgencyAnswer.UNSURE):
+        texts.append(onboarding.on_urgency(turn_for(case), UrgencyTap(urgency)).text)
+    for text in texts:
+        assert "Feeling overwhelmed is common" in text
+        assert "social worker or patient navigator" in text
+        assert "1-800-4-CANCER" in text and "https://www.cancer.gov/contact" in text
+        assert "call or text 988" in text and "https://988lifeline.org" in text
+    calm = onboarding.on_urgency(turn_for(case), UrgencyTap(UrgencyAnswer.NOT_SOON)).text
+    assert "988" not in calm

@@ -55,10 +55,12 @@ class Profile:
     reasons: list[Reason] = field(default_factory=list)
     urgency: Urgency | None = None
     onboarded: bool = False
+    decide_by: date | None = None  # the day the care team says treatment should start (journey/deadline.py)
 
     @property
     def time_sensitive(self) -> bool:
-        return self.urgency is Urgency.SOON
+        """ "Soon" and "I'm not sure" get the same care: the plan moves fast until the care team says."""
+        return self.urgency in (Urgency.SOON, Urgency.UNSURE)
 
 
 # --- step 1: specialist ---------------------------------------------------------------------------
@@ -365,6 +367,7 @@ class PromptKind(enum.StrEnum):
     VISIT_NOTE = "visit_note"  # target: appointment id
     VISIT_ANSWER = "visit_answer"  # target: a journey.visit_mode.AnswerTarget, as text
     ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
+    DECIDE_BY = "decide_by"  # the day treatment should start (journey/deadline.py)
 
 
 @dataclass

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from journey import appointments, cases, insurance, questions, records, settings, specialist, visit_mode
+from journey import (
+    appointments,
+    cases,
+    deadline,
+    insurance,
+    questions,
+    records,
+    settings,
+    specialist,
+    visit_mode,
+)
 from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
@@ -430,6 +440,11 @@ def _visit_answer(case: Case, target: str | None, text: str, new_id: str, today:
     return wanted.text()
 
 
+def _decide_by(case: Case, target: str | None, text: str, new_id: str, today: date) -> None:
+    deadline.set_decide_by(case, deadline.read_decide_by(text, today))
+    return None
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -446,6 +461,7 @@ _APPLY: dict[PromptKind, Applier] = {
     K.APPOINTMENT_DETAIL: _appointment_detail,
     K.VISIT_NOTE: _visit_note,
     K.VISIT_ANSWER: _visit_answer,
+    K.DECIDE_BY: _decide_by,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from journey import limits
 from journey.errors import Gone, TooManyFiles
@@ -10,6 +10,10 @@ from journey.models import Attachment, Case, RecordItem, RecordKind, RecordStatu
 from journey.text import SHORT, line
 
 MAX_ATTACHMENTS = limits.FILES_PER_RECORD
+
+# HIPAA right of access (45 CFR 164.524, docs/sources.md): a provider must act on a request for records
+# within 30 days, and may take one 30-day extension if it says so in writing.
+ANSWER_DAYS = 30
 
 # Statuses that mean "we have it, or it is on its way or already there".
 IN_HAND = frozenset({RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED})
@@ -60,3 +64,22 @@ def needed_items(case: Case) -> list[RecordItem]:
 def missing_items(case: Case) -> list[RecordItem]:
     """Needed items the second-opinion office has not confirmed yet."""
     return [i for i in needed_items(case) if i.status is not RecordStatus.ARRIVED]
+
+
+def answer_by(item: RecordItem) -> date | None:
+    """The day the place asked should answer a request for this record, while it is asked for and not come."""
+    if item.status is not RecordStatus.REQUESTED or item.requested_on is None:
+        return None
+    return item.requested_on + timedelta(days=ANSWER_DAYS)
+
+
+def answer_late(item: RecordItem, today: date) -> bool:
+    """The answer is past its day: time to call the records office of the place asked."""
+    due = answer_by(item)
+    return due is not None and today > due
+
+
+def waiting_answers(case: Case) -> list[tuple[RecordItem, date]]:
+    """Each record asked for and not come yet, with the day its answer is due, soonest first."""
+    due = [(item, answer_by(item)) for item in case.records.items]
+    return sorted(((i, d) for i, d in due if d is not None), key=lambda pair: pair[1])

@@ -148,6 +148,24 @@ def read_when(text: str, now: datetime, zone: str, day_first: bool = True) -> Re
     return reading_at(day, clock.at, now, zone, assumed_pm=clock.assumed_pm)
 
 
+def read_day(text: str, today: date) -> date:
+    """A day alone ("23 Dec", "12/23", "in 3 weeks" is not a day), from today up to two years ahead.
+    Raises `NoDate`, `Ambiguous`, `InPast` or `TooFar`; a time typed with the day is ignored."""
+    _, rest = _find_time(_normalise(text))
+    try:
+        day = _find_day(rest, datetime.combine(today, time(12), tzinfo=UTC), True)
+    except NoDate:
+        raise NoDate(text=text) from None
+    if day is None:
+        raise NoDate(text=text)
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    if day < today:
+        raise InPast(when=start, day=day)
+    if day > _years_later(datetime.combine(today, time(0), tzinfo=UTC), YEARS_AHEAD).date():
+        raise TooFar(when=start, day=day)
+    return day
+
+
 def reading_at(day: date, at: time, now: datetime, zone: str, *, assumed_pm: bool = False) -> Reading:
     """A day and a time picked separately (buttons, or the answer to `Ambiguous`/`NeedDate`/`NeedTime`),
     with the same checks as typed text: `NoSuchTime`, `InPast`, `TooFar`."""

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 8
+CURRENT_SCHEMA = 9
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -115,6 +115,15 @@ def _v7_to_v8(doc: Document) -> Document:
     return doc
 
 
+def _v8_to_v9(doc: Document) -> Document:
+    """Schema 9 keeps the decide-by date: the day the care team says treatment should start, typed by the
+    user (journey/deadline.py). Older plans have none."""
+    profile = doc.get("profile")
+    if isinstance(profile, dict):
+        profile.setdefault("decide_by", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -124,6 +133,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     5: _v5_to_v6,
     6: _v6_to_v7,
     7: _v7_to_v8,
+    8: _v8_to_v9,
 }
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from handlers.menu import screens as menu
-from handlers.menu.taps import HelpTap, MenuTap, ProgressTap
-from handlers.plumbing.dispatch import Routes, route, table
+from handlers.menu.taps import ClearDecideByTap, DecideByTap, HelpTap, MenuTap, ProgressTap
+from handlers.plumbing.dispatch import Access, Routes, route, table
 
 ROUTES: Routes = table(
     route(MenuTap, menu.show_menu),
     route(ProgressTap, menu.show_progress),
     route(HelpTap, menu.show_help),
+    route(DecideByTap, menu.on_decide_by, access=Access.EDIT),
+    route(ClearDecideByTap, menu.on_clear_decide_by, access=Access.EDIT),
 )

@@ -5,16 +5,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from handlers.insurance.taps import InsuranceTap
-from handlers.menu.taps import HelpTap, MenuTap, ProgressTap
+from handlers.menu.taps import ClearDecideByTap, DecideByTap, HelpTap, MenuTap, ProgressTap
 from handlers.notes.taps import NotesTap
 from handlers.plumbing.callbacks import Tap
 from handlers.plumbing.turn import Screen, Turn
+from handlers.prompts.asking import ask
 from handlers.questions.taps import QuestionsTap
 from handlers.records.taps import RecordsTap
 from handlers.specialist.taps import SpecialistTap
 from handlers.visit.taps import AppointmentTap
+from journey import deadline
 from journey.appointments import next_appointment
-from journey.models import StepId
+from journey.models import PromptKind, StepId
 from journey.progress import progress
 
 STEP_SCREENS: dict[StepId, Tap] = {
@@ -44,8 +46,10 @@ def show_menu(turn: Turn, _: MenuTap | None = None) -> Screen:
     rows.append(
         [turn.button(turn.label("progress"), ProgressTap()), turn.button(turn.label("help"), HelpTap())]
     )
+    rows.append([turn.button(turn.label("decide_by"), DecideByTap())])
     visit = next_appointment(turn.case, turn.now)
-    return turn.screen("menu", rows, progress=state, visit=visit, now=turn.now)
+    due = deadline.deadline(turn.case, turn.today, visit)
+    return turn.screen("menu", rows, progress=state, visit=visit, now=turn.now, due=due)
 
 
 def show_progress(turn: Turn, _: ProgressTap | None = None) -> Screen:
@@ -53,9 +57,21 @@ def show_progress(turn: Turn, _: ProgressTap | None = None) -> Screen:
     rows = []
     if state.next_action.step is not None:
         rows.append([step_button(turn, state.next_action.step, turn.label("do_next"))])
+    rows.append([turn.button(turn.label("decide_by"), DecideByTap())])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
-    return turn.screen("progress", rows, progress=state)
+    due = deadline.deadline(turn.case, turn.today, next_appointment(turn.case, turn.now))
+    return turn.screen("progress", rows, progress=state, due=due)
 
 
 def show_help(turn: Turn, _: HelpTap | None = None) -> Screen:
     return turn.screen("help", [[turn.button(turn.label("menu"), MenuTap())]])
+
+
+def on_decide_by(turn: Turn, _: DecideByTap) -> Screen:
+    """Ask for the day treatment should start, typed ("Remove the date" under it when one is set)."""
+    return ask(turn, PromptKind.DECIDE_BY)
+
+
+def on_clear_decide_by(turn: Turn, _: ClearDecideByTap) -> Screen:
+    deadline.set_decide_by(turn.case, None)
+    return show_menu(turn)

@@ -23,3 +23,15 @@ class ProgressTap(Tap):
 @dataclass(frozen=True)
 class HelpTap(Tap):
     """How the bot works."""
+
+
+@tap("dby")
+@dataclass(frozen=True)
+class DecideByTap(Tap):
+    """Type the day the care team says treatment should start."""
+
+
+@tap("dbn")
+@dataclass(frozen=True)
+class ClearDecideByTap(Tap):
+    """Forget the decide-by date."""

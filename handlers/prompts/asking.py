@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 from telegram import InlineKeyboardButton
 
+from handlers.menu.taps import ClearDecideByTap
 from handlers.plumbing.turn import Screen, Turn, rows_of
 from handlers.prompts.taps import CancelTap, SetZoneTap, SkipTap
 from handlers.visit.taps import PickMonthTap
@@ -43,6 +44,8 @@ def _shortcuts(turn: Turn, prompt: Prompt) -> list[list[InlineKeyboardButton]]:
         today = turn.now.astimezone(zone)
         month = today.year * 100 + today.month  # yyyymm
         return [[turn.button(turn.label("pick_on_calendar"), PickMonthTap(month, target))]]
+    if prompt.kind is PromptKind.DECIDE_BY and turn.case.profile.decide_by is not None:
+        return [[turn.button(turn.label("decide_by_clear"), ClearDecideByTap())]]
     return []
 
 

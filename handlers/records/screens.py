@@ -9,7 +9,7 @@ from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, ro
 from handlers.prompts.asking import ask
 from handlers.prompts.taps import CancelTap
 from handlers.records.taps import AttachPendingTap, RecordFileTap, RecordsTap, RecordStatusTap, RecordTap
-from journey import prompts, records
+from journey import deadline, prompts, records
 from journey.models import PromptKind, RecordKind, RecordStatus
 from paper.letter import places
 
@@ -31,7 +31,14 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
     if places(turn.case) and not in_group(turn):
         rows.append([turn.button(turn.label("record_letters"), RecordLettersTap())])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
-    return turn.screen("records/list", rows, missing=records.missing_items(turn.case))
+    return turn.screen(
+        "records/list",
+        rows,
+        missing=records.missing_items(turn.case),
+        waiting=records.waiting_answers(turn.case),
+        today=turn.today,
+        late=deadline.records_after(turn.case, turn.today),
+    )
 
 
 def item_screen(turn: Turn, kind: RecordKind) -> Screen:
@@ -46,7 +53,12 @@ def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     )
     rows.append([turn.button(turn.label("attach"), RecordFileTap(kind))])
     rows.append([turn.button(turn.label("back"), RecordsTap(page=0))])
-    return turn.screen("records/item", rows, item=item, entry=turn.services.renderer.content.records[kind])
+    entry = turn.services.renderer.content.records[kind]
+    answer_by = records.answer_by(item)
+    late = item in deadline.records_after(turn.case, turn.today)
+    return turn.screen(
+        "records/item", rows, item=item, entry=entry, answer_by=answer_by, today=turn.today, late=late
+    )
 
 
 def show_record(turn: Turn, tap: RecordTap) -> Screen:

@@ -56,8 +56,16 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
     if reminder.target in set(RecordKind):
         item = records.find_item(turn.case, RecordKind(reminder.target))
     ready = appointments.readiness(turn.case)
+    answer_by = records.answer_by(item) if item is not None else None
     return turn.screen(
-        f"reminders/{reminder.kind.value}", rows, a=visit, item=item, ready=ready, now=turn.now
+        f"reminders/{reminder.kind.value}",
+        rows,
+        a=visit,
+        item=item,
+        ready=ready,
+        now=turn.now,
+        answer_by=answer_by,
+        today=turn.today,
     )
 
 

@@ -32,7 +32,7 @@ from handlers.visit.taps import (
     VisitModeTap,
     VisitNoteTap,
 )
-from journey import appointments, prompts, reminders, specialist
+from journey import appointments, deadline, prompts, reminders, specialist
 from journey.access import require_member
 from journey.calendar import CalendarEvent, appointment_uid, build_ics
 from journey.errors import Gone, JourneyError
@@ -103,7 +103,8 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
     rows.append([turn.button(turn.label("add_another_visit"), NewAppointmentTap())])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
     ready = appointments.readiness(turn.case)
-    return turn.screen("appointment/main", rows, a=appointment, ready=ready, now=turn.now)
+    late = deadline.visit_after(turn.case, appointment) and appointment.status is AppointmentStatus.ACTIVE
+    return turn.screen("appointment/main", rows, a=appointment, ready=ready, now=turn.now, late=late)
 
 
 # --- choosing the time -----------------------------------------------------------------------------------

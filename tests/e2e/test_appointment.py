@@ -70,7 +70,7 @@ async def test_add_a_visit_by_typing_confirm_it_and_get_a_calendar_file(
         text = all_text(reply)
         assert "Saved" in text
         assert "That is in 10 days" in text
-        # Records not confirmed as arrived are named at booking: the most common reason a visit is wasted.
+        # Records not confirmed as arrived are named at booking: the new doctor needs them.
         assert "Not confirmed as arrived yet" in text and "Pathology report" in text
         assert "insurance is not settled" in text
 

@@ -109,6 +109,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
             reasons=[Reason.RARE_OR_UNCLEAR, Reason.NOT_COMFORTABLE],
             urgency=Urgency.SOON,
             onboarded=True,
+            decide_by=date(2027, 1, 15),
         ),
         specialist=SpecialistStep(
             needed=[SpecialistKind.SURGICAL, SpecialistKind.PATHOLOGY],

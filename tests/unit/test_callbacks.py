@@ -36,6 +36,8 @@ CODES = set(
         "m",
         "p",
         "h",
+        "dby",
+        "dbn",
         "sk",
         "cx",
         "or",

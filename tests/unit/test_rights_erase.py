@@ -73,9 +73,9 @@ def typed_plan(case_id: str) -> Case:
 
 
 def test_every_typed_question_is_in_the_marker_plan() -> None:
-    """A new typed question must get its marker here (the time and the zone are read, not kept as typed;
-    a file is not typed; visit details are typed one by one above)."""
-    assert set(TARGETS) | {K.APPOINTMENT_DETAIL} == set(_APPLY)
+    """A new typed question must get its marker here (the time, the zone and the decide-by date are read,
+    not kept as typed; a file is not typed; visit details are typed one by one above)."""
+    assert set(TARGETS) | {K.APPOINTMENT_DETAIL, K.DECIDE_BY} == set(_APPLY)
 
 
 @pytest.fixture

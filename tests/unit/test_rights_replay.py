@@ -65,6 +65,7 @@ def seed() -> Case:
     case.members.append(Member(EDITOR, Role.EDITOR, name="Edith"))
     case.profile.patient_name = "Ann"
     case.profile.onboarded = True
+    case.profile.decide_by = TODAY + timedelta(days=7)  # before the visit: its warnings show, "Remove" too
     specialist.add_candidate(case, "c1", "Dr. Rivera")
     records.set_status(case, RecordKind.LABS, RecordStatus.REQUESTED, TODAY)
     records.set_requested_from(case, RecordKind.LABS, "City Lab")  # so the records letter is offered
@@ -314,6 +315,7 @@ ANSWERS: dict[tuple[PromptKind, str | None], str] = {
     (K.VISIT_NOTE, "a1"): "It went well",
     (K.VISIT_ANSWER, "a1.q1"): "Quite sure",
     (K.ZONE, "a1"): "Houston",
+    (K.DECIDE_BY, None): "23 Dec",
 }
 # Questions whose answer saves nothing by itself: a time is confirmed by a tap; a file is not typed.
 SAVES_NOTHING = {K.APPOINTMENT_TIME, K.RECORD_FILE}

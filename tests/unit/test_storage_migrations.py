@@ -129,7 +129,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 8
+    assert upgraded["schema"] == CURRENT_SCHEMA == 9
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -450,7 +450,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 8
+    assert upgraded["schema"] == CURRENT_SCHEMA == 9
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -509,7 +509,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 8 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 9 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -585,9 +585,77 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 8
+    assert upgraded["schema"] == CURRENT_SCHEMA == 9
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     (visit,) = case.appointments
     assert visit.answers == [] and visit.outcome_note == "went well" and visit.doctor == "Dr. A"
+
+
+def test_a_real_schema_7_plan_loads_with_no_decide_by_date() -> None:
+    """A plan as the data-rights release wrote it (schema 7): no date to start treatment was ever typed."""
+    doc: dict[str, Any] = {
+        "schema": 7,
+        "id": "case-v7-0001",
+        "created_at": "2026-01-20T10:00:00+00:00",
+        "updated_at": "2026-03-21T10:00:00+00:00",
+        "active_at": "2026-03-20T09:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": {"kind": "own_question", "target": None, "chat_id": 7, "after": 12, "held": None},
+                "pending_file": None,
+                "recent_updates": [3],
+                "settings": {
+                    "zone": "Europe/Berlin",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Ann",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": ["rare"],
+            "urgency": "unsure",
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {
+            "items": [
+                {
+                    "kind": "labs",
+                    "status": "requested",
+                    "requested_from": "City Lab",
+                    "requested_on": "2026-03-01",
+                    "attachments": [],
+                }
+            ]
+        },
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+        "notes": [],
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA and upgraded["profile"]["decide_by"] is None
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.profile.decide_by is None
+    assert case.profile.time_sensitive  # "not sure" is cared for as "soon"
+    assert case.records.items[0].requested_on is not None

@@ -134,6 +134,12 @@ FIELDS: dict[str, tuple[Prompt, Stored, Rule]] = {
         lambda c: c.appointments[0].answers[0].text if c.appointments[0].answers else None,
         lines(LONG),
     ),
+    # A date is read, never kept as typed: stored as a day from today to two years on.
+    "decide by": (
+        Prompt(K.DECIDE_BY),
+        lambda c: c.profile.decide_by.isoformat() if c.profile.decide_by else None,
+        lambda value: TODAY.isoformat() <= value <= (TODAY + timedelta(days=2 * 366)).isoformat(),
+    ),
     **{
         f"visit {name}": (
             Prompt(K.APPOINTMENT_DETAIL, DetailTarget("a1", name).text()),

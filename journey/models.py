@@ -238,6 +238,15 @@ class AppointmentKind(enum.StrEnum):
     RECORDS_REVIEW = "records"  # the doctor reviews records only; the patient may not attend
 
 
+class OpinionSays(enum.StrEnum):
+    """What a second (or third) opinion said about the first plan, as the user chose it after the visit."""
+
+    AGREES = "agrees"  # agrees with the first plan
+    CHANGES = "changes"  # suggests changes to it
+    DIFFERENT = "different"  # a different diagnosis or stage
+    MORE_TESTS = "tests"  # more tests are needed first
+
+
 class AppointmentStatus(enum.StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
@@ -262,6 +271,8 @@ class Appointment:
     sequence: int = 0  # bumped on every change, so calendar apps update the event instead of adding one
     created_at: datetime | None = None
     outcome_note: str | None = None  # "how did it go?", filled after the visit
+    says: OpinionSays | None = None  # what this opinion said about the first plan (journey/outcome.py)
+    advice: str | None = None  # the doctor's main recommendation, in the user's words
 
 
 # --- reminders ---------------------------------------------------------------------------------------
@@ -351,6 +362,8 @@ class PromptKind(enum.StrEnum):
     APPOINTMENT_TIME = "appt_time"  # target: a journey.targets.VisitTarget, as text
     APPOINTMENT_DETAIL = "appt_detail"  # target: a journey.targets.DetailTarget, as text
     VISIT_NOTE = "visit_note"  # target: appointment id
+    VISIT_ADVICE = "visit_advice"  # the doctor's main recommendation; target: appointment id
+    FIRST_PLAN = "first_plan"  # what the first doctor recommended; target: the visit to go back to
     ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
 
 
@@ -523,6 +536,8 @@ class Case:
     # When a person last changed the plan (the bot's own saves, such as a reminder sent, do not count):
     # retention counts from here. None: not known yet (the plan's creation counts).
     active_at: datetime | None = None
+    # What the first doctor recommended, in the user's words: the plan the other opinions are set beside.
+    first_plan: str | None = None
 
     @property
     def owner_id(self) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from journey import appointments, cases, insurance, questions, records, settings, specialist
+from journey import appointments, cases, insurance, outcome, questions, records, settings, specialist
 from journey.access import Right, require, require_editor, require_member
 from journey.errors import Gone, JourneyError, RepeatedAnswer
 from journey.lists import existing
@@ -48,6 +48,8 @@ REQUIRED = frozenset(
         K.APPOINTMENT_DETAIL,
         K.ZONE,
         K.VISIT_NOTE,
+        K.VISIT_ADVICE,
+        K.FIRST_PLAN,
     }
 )
 
@@ -282,7 +284,7 @@ def still_asks(case: Case, prompt: Prompt) -> bool:
         return target in {kind.value for kind in RecordKind}
     if kind in (K.CALL_REFERENCE, K.CALL_NOTES):
         return target is not None and existing(case.insurance.calls, target) is not None
-    if kind is K.VISIT_NOTE:
+    if kind in (K.VISIT_NOTE, K.VISIT_ADVICE, K.FIRST_PLAN):
         return target is not None and existing(case.appointments, target) is not None
     if kind is K.APPOINTMENT_DETAIL:
         visit_id, dot, detail = (target or "").partition(".")
@@ -409,6 +411,16 @@ def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: d
     return _need(target)
 
 
+def _visit_advice(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    outcome.set_advice(case, _need(target), text)
+    return _need(target)
+
+
+def _first_plan(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    outcome.set_first_plan(case, text)
+    return _need(target)
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -424,6 +436,8 @@ _APPLY: dict[PromptKind, Applier] = {
     K.OWN_QUESTION: _own_question,
     K.APPOINTMENT_DETAIL: _appointment_detail,
     K.VISIT_NOTE: _visit_note,
+    K.VISIT_ADVICE: _visit_advice,
+    K.FIRST_PLAN: _first_plan,
 }
 
 

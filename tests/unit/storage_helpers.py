@@ -36,6 +36,7 @@ from journey.models import (
     Notify,
     Offer,
     OfferKind,
+    OpinionSays,
     Profile,
     Prompt,
     PromptKind,
@@ -171,6 +172,8 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 sequence=3,
                 created_at=T0,
                 outcome_note="went well",
+                says=OpinionSays.DIFFERENT,
+                advice="Scan again <first>, then decide",
             )
         ],
         reminders=[
@@ -216,6 +219,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
         ],
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
         active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
+        first_plan="Surgery in May & then rest",
     )
 
 

@@ -47,6 +47,8 @@ TARGETS: dict[PromptKind, str | None] = {
     K.EXPECTED_COST: None,
     K.OWN_QUESTION: None,
     K.VISIT_NOTE: "a1",
+    K.VISIT_ADVICE: "a1",
+    K.FIRST_PLAN: "a1",
 }
 
 

@@ -129,6 +129,8 @@ FIELDS: dict[str, tuple[Prompt, Stored, Rule]] = {
         lines(LONG),
     ),
     "visit note": (Prompt(K.VISIT_NOTE, "a1"), lambda c: c.appointments[0].outcome_note, lines(LONG)),
+    "their advice": (Prompt(K.VISIT_ADVICE, "a1"), lambda c: c.appointments[0].advice, lines(LONG)),
+    "first plan": (Prompt(K.FIRST_PLAN, "a1"), lambda c: c.first_plan, lines(LONG)),
     **{
         f"visit {name}": (
             Prompt(K.APPOINTMENT_DETAIL, DetailTarget("a1", name).text()),

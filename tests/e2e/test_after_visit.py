@@ -6,8 +6,10 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sandbox import SandboxServer
-from tests.e2e.harness import Clock, running_bot
+from sandbox import SandboxServer, SandboxUser
+from tests.e2e.harness import Clock, choose_zone, running_bot
+from tests.e2e.test_caregivers import eventually, invite, join, saw
+from tests.e2e.test_journey import onboard
 from tests.e2e.test_reminders import arrives, book_visit
 
 DAY_AFTER = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)  # Fri 4 Dec, 10:00 Chicago: "How did your visit go?"
@@ -107,3 +109,38 @@ async def test_outcome_before_any_visit_is_over_says_to_come_back(
         reply = await alex.send("/outcome")
         assert "No visit is over yet." in reply.text
         assert "📅 Your visit" in reply.buttons
+
+
+async def settled(user: SandboxUser) -> None:
+    """Reminders that came due when the clock moved go out in the background: wait until they stop."""
+    count, still = len(user.bot_messages()), 0
+    while still < 10:
+        await asyncio.sleep(0.05)
+        now = len(user.bot_messages())
+        still, count = (still + 1, count) if now == count else (0, now)
+
+
+async def test_the_family_hears_who_recorded_what_the_second_opinion_said(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    clock = Clock()
+    async with running_bot(sandbox, data_dir, clock):
+        maria = sandbox.user(1001, "Maria")
+        dana = sandbox.user(1002, "Dana")
+        await onboard(maria, "Ann")
+        await choose_zone(maria, "Chicago")
+        await maria.send("/appointment 24 Nov 2026 10am")
+        await maria.tap("Yes, that's right")
+        await join(dana, await invite(maria, "Can help"))
+
+        clock.set(datetime(2026, 11, 24, 18, 0, tzinfo=UTC))  # the visit (16:00 to 17:00 UTC) is over
+        await settled(dana)
+        await settled(maria)
+        reply = await dana.send("/outcome")
+        assert reply.text.startswith("What did the second opinion say?")
+        await dana.tap("A different diagnosis or stage")
+        await eventually(
+            saw(maria, "Dana recorded what the second opinion said."),
+            "Maria hears what Dana recorded",
+            user=maria,
+        )

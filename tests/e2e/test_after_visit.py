@@ -97,6 +97,7 @@ async def test_after_the_visit_the_outcome_the_opinions_side_by_side_and_a_third
         assert "2. Second opinion" in text and "3. Third opinion" in text
         assert "✅ The same as the first plan." in text
         assert "Get a third opinion" not in " ".join(reply.buttons)  # there is one already
+        assert "Medicare" not in text
 
 
 async def test_outcome_before_any_visit_is_over_says_to_come_back(

@@ -46,6 +46,7 @@ COMMANDS = (
     "questions",
     "appointment",
     "summary",
+    "outcome",
     "share",
     "members",
     "cases",

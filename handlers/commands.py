@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
+from handlers.outcome import screens as outcome
 from handlers.paper import screens as paper
 from handlers.plumbing.reply import send_screen
 from handlers.plumbing.turn import Screen, Services, Turn, plans, services
@@ -201,6 +202,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "leave": sharing_views.show_leave,
     "cases": sharing_views.show_cases,
     "summary": paper.show_prep_sheet,
+    "outcome": outcome.show_latest,
 }
 
 

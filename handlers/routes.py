@@ -6,6 +6,7 @@ from handlers.insurance import routes as insurance
 from handlers.menu import routes as menu
 from handlers.notes import routes as notes
 from handlers.onboarding import routes as onboarding
+from handlers.outcome import routes as outcome
 from handlers.paper import routes as paper
 from handlers.plumbing.dispatch import PLUMBING, Routes
 from handlers.prompts import routes as prompts
@@ -28,6 +29,7 @@ ALL: Routes = {
     **insurance.ROUTES,
     **questions.ROUTES,
     **visit.ROUTES,
+    **outcome.ROUTES,
     **settings.ROUTES,
     **reminders.ROUTES,
     **sharing.ROUTES,

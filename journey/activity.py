@@ -33,6 +33,7 @@ class ChangeKind(enum.StrEnum):
     VISIT_ADDED = "visit_added"  # subject: appointment id
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
+    OUTCOME = "outcome"  # subject: appointment id, value: its kind (what the second opinion said)
     JOINED = "joined"  # subject: user id, value: role
     LEFT = "left"  # subject: user id
     REMOVED = "removed"  # subject: user id
@@ -43,6 +44,8 @@ class ChangeKind(enum.StrEnum):
 
 
 VISIT_CHANGES = frozenset({ChangeKind.VISIT_ADDED, ChangeKind.VISIT_CHANGED, ChangeKind.VISIT_CANCELLED})
+# What a member who hears only about the visit hears: its changes, and what the doctor said after it.
+VISIT_NEWS = VISIT_CHANGES | {ChangeKind.OUTCOME}
 # Record moves worth telling others about; "to ask for" and "not needed" are bookkeeping.
 _TOLD_RECORD_STATUSES = frozenset(
     {RecordStatus.REQUESTED, RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED}
@@ -97,6 +100,9 @@ def _visit_changes(before: Case, after: Case) -> Iterable[Change]:
             yield Change(ChangeKind.VISIT_CANCELLED, subject=visit.id)
         elif visit.status is AppointmentStatus.ACTIVE and _moved_or_retold(was, visit):
             yield Change(ChangeKind.VISIT_CHANGED, subject=visit.id)
+        if visit.says is not None and (was is None or was.says is None):
+            # Told once, when it is first recorded: changing one's mind later is not news again.
+            yield Change(ChangeKind.OUTCOME, subject=visit.id, value=visit.kind.value)
 
 
 def _moved_or_retold(was: Appointment, now: Appointment) -> bool:
@@ -138,7 +144,7 @@ def hears(level: Notify, change: Change) -> bool:
         return True
     if level is Notify.NONE:
         return False
-    return level is Notify.ALL or change.kind in VISIT_CHANGES
+    return level is Notify.ALL or change.kind in VISIT_NEWS
 
 
 @dataclass(frozen=True)

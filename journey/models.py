@@ -251,6 +251,15 @@ class AppointmentKind(enum.StrEnum):
     RECORDS_REVIEW = "records"  # the doctor reviews records only; the patient may not attend
 
 
+class OpinionSays(enum.StrEnum):
+    """What a second (or third) opinion said about the first plan, as the user chose it after the visit."""
+
+    AGREES = "agrees"  # agrees with the first plan
+    CHANGES = "changes"  # suggests changes to it
+    DIFFERENT = "different"  # a different diagnosis or stage
+    MORE_TESTS = "tests"  # more tests are needed first
+
+
 class AppointmentStatus(enum.StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
@@ -276,6 +285,8 @@ class Appointment:
     created_at: datetime | None = None
     outcome_note: str | None = None  # "how did it go?", filled after the visit
     answers: list[VisitAnswer] = field(default_factory=list)  # visit mode: the questions asked there
+    says: OpinionSays | None = None  # what this opinion said about the first plan (journey/outcome.py)
+    advice: str | None = None  # the doctor's main recommendation, in the user's words
 
 
 # --- reminders ---------------------------------------------------------------------------------------
@@ -366,6 +377,8 @@ class PromptKind(enum.StrEnum):
     APPOINTMENT_DETAIL = "appt_detail"  # target: a journey.targets.DetailTarget, as text
     VISIT_NOTE = "visit_note"  # target: appointment id
     VISIT_ANSWER = "visit_answer"  # target: a journey.visit_mode.AnswerTarget, as text
+    VISIT_ADVICE = "visit_advice"  # the doctor's main recommendation; target: appointment id
+    FIRST_PLAN = "first_plan"  # what the first doctor recommended; target: the visit to go back to
     ZONE = "zone"  # target: where to go next: "settings", or a VisitTarget as text
     DECIDE_BY = "decide_by"  # the day treatment should start (journey/deadline.py)
 
@@ -539,6 +552,8 @@ class Case:
     # When a person last changed the plan (the bot's own saves, such as a reminder sent, do not count):
     # retention counts from here. None: not known yet (the plan's creation counts).
     active_at: datetime | None = None
+    # What the first doctor recommended, in the user's words: the plan the other opinions are set beside.
+    first_plan: str | None = None
 
     @property
     def owner_id(self) -> int:

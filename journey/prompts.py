@@ -17,6 +17,7 @@ from journey import (
     cases,
     deadline,
     insurance,
+    outcome,
     questions,
     records,
     settings,
@@ -59,6 +60,8 @@ REQUIRED = frozenset(
         K.ZONE,
         K.VISIT_NOTE,
         K.VISIT_ANSWER,
+        K.VISIT_ADVICE,
+        K.FIRST_PLAN,
     }
 )
 
@@ -305,7 +308,7 @@ def still_asks(case: Case, prompt: Prompt) -> bool:
         return target in {kind.value for kind in RecordKind}
     if kind in (K.CALL_REFERENCE, K.CALL_NOTES):
         return target is not None and existing(case.insurance.calls, target) is not None
-    if kind is K.VISIT_NOTE:
+    if kind in (K.VISIT_NOTE, K.VISIT_ADVICE, K.FIRST_PLAN):
         return target is not None and existing(case.appointments, target) is not None
     if kind is K.VISIT_ANSWER:
         return visit_mode.still_there(case, target)
@@ -445,6 +448,16 @@ def _decide_by(case: Case, target: str | None, text: str, new_id: str, today: da
     return None
 
 
+def _visit_advice(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    outcome.set_advice(case, _need(target), text)
+    return _need(target)
+
+
+def _first_plan(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
+    outcome.set_first_plan(case, text)
+    return _need(target)
+
+
 _APPLY: dict[PromptKind, Applier] = {
     K.PATIENT_NAME: _patient_name,
     K.DIAGNOSIS: _diagnosis,
@@ -462,6 +475,8 @@ _APPLY: dict[PromptKind, Applier] = {
     K.VISIT_NOTE: _visit_note,
     K.VISIT_ANSWER: _visit_answer,
     K.DECIDE_BY: _decide_by,
+    K.VISIT_ADVICE: _visit_advice,
+    K.FIRST_PLAN: _first_plan,
 }
 
 

@@ -74,6 +74,7 @@ def _plan(case: Case, me: Member) -> dict[str, Any]:
         "insurance": plain(case.insurance),
         "questions": plain(case.questions),
         "visits": plain(case.appointments),
+        "first_plan": case.first_plan,
         "you": _you(me),
         "your_reminders": [plain(r) for r in case.reminders if r.user_id == me.user_id],
         "members": [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from journey.errors import Gone
 
 NEW = "new"
+THIRD = "third"  # a new visit for a third opinion: its kind is set when it is saved
 DOCTOR_PREFIX = "c-"
 SETTINGS = "settings"  # the zone question asked from /settings: it leads back there
 
@@ -21,6 +22,7 @@ class VisitTarget:
 
     visit_id: str | None = None  # an existing visit
     doctor_id: str | None = None  # a new visit with this doctor from the short list
+    third: bool = False  # a new visit for a third opinion (journey/outcome.py)
 
     @property
     def is_new(self) -> bool:
@@ -29,18 +31,23 @@ class VisitTarget:
     def text(self) -> str:
         if self.visit_id is not None:
             return self.visit_id
+        if self.third:
+            return THIRD
         return f"{DOCTOR_PREFIX}{self.doctor_id}" if self.doctor_id else NEW
 
     @classmethod
     def read(cls, text: str | None) -> VisitTarget:
         if not text or text == NEW:
             return NEW_VISIT
+        if text == THIRD:
+            return THIRD_VISIT
         if text.startswith(DOCTOR_PREFIX):
             return cls(doctor_id=text.removeprefix(DOCTOR_PREFIX))
         return cls(visit_id=text)
 
 
 NEW_VISIT = VisitTarget()
+THIRD_VISIT = VisitTarget(third=True)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 9
+CURRENT_SCHEMA = 10
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -124,6 +124,18 @@ def _v8_to_v9(doc: Document) -> Document:
     return doc
 
 
+def _v9_to_v10(doc: Document) -> Document:
+    """Schema 10 records what happened after a visit (journey/outcome.py): what each opinion said about the
+    first plan and its main advice, and the first doctor's plan, in the user's words. Nothing was
+    recorded before, so all start empty."""
+    doc.setdefault("first_plan", None)
+    for visit in doc.get("appointments", []):
+        if isinstance(visit, dict):
+            visit.setdefault("says", None)
+            visit.setdefault("advice", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -134,6 +146,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     6: _v6_to_v7,
     7: _v7_to_v8,
     8: _v8_to_v9,
+    9: _v9_to_v10,
 }
 
 

@@ -7,6 +7,7 @@ import logging
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
 from handlers.onboarding import screens as onboarding
+from handlers.outcome import screens as outcome
 from handlers.plumbing.callbacks import InvalidButton
 from handlers.plumbing.turn import Screen, Turn
 from handlers.prompts.asking import show_prompt
@@ -55,6 +56,8 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
             return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
         case K.VISIT_ANSWER:
             return mode.after_answer(turn, target)
+        case K.VISIT_ADVICE | K.FIRST_PLAN:
+            return outcome.after_typed(turn, target)
         case K.ZONE:
             return after_zone(turn, target, answered.held)
         case _:

@@ -8,13 +8,14 @@ from datetime import datetime
 from telegram import InlineKeyboardButton
 
 from handlers.insurance.taps import InsuranceTap
+from handlers.outcome.taps import OutcomeTap
 from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.questions.taps import MyListTap
 from handlers.records.taps import RecordsTap, RecordStatusTap, RecordTap
 from handlers.reminders.taps import ReminderOkTap, SnoozeTap
 from handlers.rights.screens import retention_screen
-from handlers.visit.taps import VisitModeTap, VisitNoteTap
+from handlers.visit.taps import VisitModeTap
 from journey import appointments, records
 from journey.models import Case, RecordKind, RecordStatus, Reminder, ReminderKind
 from journey.reminders import snooze
@@ -44,7 +45,7 @@ def reminder_screen(turn: Turn, reminder: Reminder) -> Screen:
     if reminder.kind is R.INSURANCE_CHECK:
         rows.append([turn.button(turn.label("open_insurance"), InsuranceTap())])
     if reminder.kind is R.AFTER and visit is not None:
-        rows.append([turn.button(turn.label("write_note"), VisitNoteTap(visit.id))])
+        rows.append([turn.button(turn.label("what_they_said"), OutcomeTap(visit.id))])
     if reminder.kind is R.RECORD_FOLLOW_UP and reminder.target in set(RecordKind):
         kind = RecordKind(reminder.target)
         rows.append([turn.button(turn.label("it_came"), RecordStatusTap(kind, RecordStatus.RECEIVED))])

@@ -7,6 +7,7 @@ from datetime import MAXYEAR, MINYEAR, UTC, datetime
 from telegram import InlineKeyboardButton
 
 from handlers.menu.taps import MenuTap
+from handlers.outcome.taps import OutcomeTap, ThirdOpinionTap
 from handlers.paper.screens import in_group
 from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.callbacks import InvalidButton
@@ -32,7 +33,7 @@ from handlers.visit.taps import (
     VisitModeTap,
     VisitNoteTap,
 )
-from journey import appointments, deadline, prompts, reminders, specialist
+from journey import appointments, deadline, outcome, prompts, reminders, specialist
 from journey.access import require_member
 from journey.calendar import CalendarEvent, appointment_uid, build_ics
 from journey.errors import Gone, JourneyError
@@ -95,6 +96,8 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
         ]
         if not in_group(turn):  # the sheet holds health details: private chats only
             rows[1].append(turn.button(turn.label("prep_sheet"), PrepSheetTap(a)))
+    if outcome.is_over(appointment, turn.now):  # after the visit: what the doctor said
+        rows.append([turn.button(turn.label("what_they_said"), OutcomeTap(a))])
     others = [o for o in appointments.upcoming(turn.case, turn.now) if o.id != a]
     rows += [
         [turn.button(turn.label("other_visit", when=o.starts_at.date()), AppointmentTap(o.id))]
@@ -146,6 +149,8 @@ def _again(turn: Turn, target: VisitTarget) -> InlineKeyboardButton:
         return turn.button(label, ChangeTimeTap(target.visit_id))
     if target.doctor_id is not None:
         return turn.button(label, FromCandidateTap(target.doctor_id))
+    if target.third:
+        return turn.button(label, ThirdOpinionTap())
     return turn.button(label, NewAppointmentTap())
 
 
@@ -177,6 +182,8 @@ def on_confirm(turn: Turn, tap: ConfirmTimeTap) -> Screen:
         )
         if target.doctor_id is not None:
             _copy_candidate(turn, appointment, target.doctor_id)
+        if target.third:  # "Get a third opinion" (handlers/outcome): the same new-visit flow, then its kind
+            appointments.set_kind(turn.case, appointment.id, AppointmentKind.THIRD_OPINION)
     else:
         appointment = appointments.reschedule(turn.case, target.visit_id, starts_at, zone)
     prompts.leave(turn.case, turn.user_id)

@@ -36,6 +36,7 @@ from journey.models import (
     Notify,
     Offer,
     OfferKind,
+    OpinionSays,
     Profile,
     Prompt,
     PromptKind,
@@ -177,6 +178,8 @@ def full_case(case_id: str = "case_full_01") -> Case:
                     VisitAnswer("q1", asked=True, text="Yes, it can wait a week.", voice="AwACvoice1"),
                     VisitAnswer("q2"),
                 ],
+                says=OpinionSays.DIFFERENT,
+                advice="Scan again <first>, then decide",
             )
         ],
         reminders=[
@@ -222,6 +225,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
         ],
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
         active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
+        first_plan="Surgery in May & then rest",
     )
 
 

@@ -134,6 +134,12 @@ CODES = set(
         "ltr",
         "erY",
         "kp",
+        "oc",
+        "oS",
+        "oA",
+        "oF",
+        "oB",
+        "o3",
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.

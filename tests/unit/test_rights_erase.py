@@ -48,6 +48,8 @@ TARGETS: dict[PromptKind, str | None] = {
     K.OWN_QUESTION: None,
     K.VISIT_NOTE: "a1",
     K.VISIT_ANSWER: "a1.id11",  # the answer at visit a1 to the question typed above (OWN_QUESTION, n=11)
+    K.VISIT_ADVICE: "a1",
+    K.FIRST_PLAN: "a1",
 }
 
 

@@ -32,6 +32,7 @@ from journey import (
     appointments,
     insurance,
     notes,
+    outcome,
     questions,
     records,
     reminders,
@@ -41,7 +42,7 @@ from journey import (
 )
 from journey.access import find_member
 from journey.errors import JourneyError
-from journey.models import Case, Member, Prompt, PromptKind, RecordKind, RecordStatus, Role
+from journey.models import Case, Member, OpinionSays, Prompt, PromptKind, RecordKind, RecordStatus, Role
 from journey.targets import SETTINGS
 from service.work import Plans, Work
 from storage import InMemoryCaseRepository, case_to_dict
@@ -73,6 +74,9 @@ def seed() -> Case:
     questions.add_own_question(case, "q1", "How sure are you?")
     notes.add_note(case, "n1", "Bring the scans", NOW, OWNER)
     appointments.add(case, "a1", NOW + timedelta(days=10), "America/Chicago", NOW)
+    # A visit that is over, with what it said: /outcome, side by side, "Get a third opinion".
+    appointments.add(case, "a0", NOW - timedelta(days=3), "America/Chicago", NOW - timedelta(days=20))
+    outcome.set_says(case, "a0", OpinionSays.CHANGES)
     sharing.create_invite(case, OWNER, Role.VIEWER, NOW, "i1")
     sharing.link_group(case, GROUP, OWNER, NOW)
     reminders.replan(case, NOW)
@@ -314,6 +318,8 @@ ANSWERS: dict[tuple[PromptKind, str | None], str] = {
     (K.APPOINTMENT_DETAIL, "a1.doctor"): "Dr. Chen",
     (K.VISIT_NOTE, "a1"): "It went well",
     (K.VISIT_ANSWER, "a1.q1"): "Quite sure",
+    (K.VISIT_ADVICE, "a0"): "Surgery first",
+    (K.FIRST_PLAN, "a0"): "Chemo first",
     (K.ZONE, "a1"): "Houston",
     (K.DECIDE_BY, None): "23 Dec",
 }

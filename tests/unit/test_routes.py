@@ -23,6 +23,7 @@ def _features() -> list[ModuleType]:
     from handlers.menu import routes as menu
     from handlers.notes import routes as notes
     from handlers.onboarding import routes as onboarding
+    from handlers.outcome import routes as outcome
     from handlers.paper import routes as paper
     from handlers.prompts import routes as prompts
     from handlers.questions import routes as questions
@@ -43,6 +44,7 @@ def _features() -> list[ModuleType]:
         insurance,
         questions,
         visit,
+        outcome,
         settings,
         reminders,
         sharing,

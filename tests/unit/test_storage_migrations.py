@@ -129,7 +129,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 9
+    assert upgraded["schema"] == CURRENT_SCHEMA == 10
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -450,7 +450,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 9
+    assert upgraded["schema"] == CURRENT_SCHEMA == 10
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -509,7 +509,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 9 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 10 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -585,7 +585,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 9
+    assert upgraded["schema"] == CURRENT_SCHEMA == 10
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -659,3 +659,84 @@ def test_a_real_schema_7_plan_loads_with_no_decide_by_date() -> None:
     assert case.profile.decide_by is None
     assert case.profile.time_sensitive  # "not sure" is cared for as "soon"
     assert case.records.items[0].requested_on is not None
+
+
+def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
+    """A plan as the data-rights release wrote it (schema 7): its visits gain what the opinion said and its
+    advice, the plan its first doctor's plan, all empty; the note written after the visit is kept."""
+    doc: dict[str, Any] = {
+        "schema": 7,
+        "id": "case-v7-0001",
+        "created_at": "2026-10-01T09:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [12],
+                "settings": {
+                    "zone": "America/New_York",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Dana",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [
+            {
+                "id": "appt-1",
+                "starts_at": "2026-11-20T15:00:00+00:00",
+                "zone": "America/New_York",
+                "duration_minutes": 60,
+                "kind": "second",
+                "doctor": "Dr. Lee",
+                "institution": None,
+                "address": None,
+                "video_link": None,
+                "phone": None,
+                "notes": None,
+                "status": "active",
+                "sequence": 0,
+                "created_at": "2026-11-01T09:00:00+00:00",
+                "outcome_note": "They were kind",
+            }
+        ],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+        "notes": [],
+        "active_at": "2026-11-21T10:00:00+00:00",
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA == 10
+    assert (
+        "first_plan" not in doc and "says" not in doc["appointments"][0]
+    )  # the stored document is untouched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.first_plan is None
+    visit = case.appointments[0]
+    assert visit.says is None and visit.advice is None
+    assert visit.outcome_note == "They were kind" and visit.doctor == "Dr. Lee"

@@ -140,6 +140,8 @@ FIELDS: dict[str, tuple[Prompt, Stored, Rule]] = {
         lambda c: c.profile.decide_by.isoformat() if c.profile.decide_by else None,
         lambda value: TODAY.isoformat() <= value <= (TODAY + timedelta(days=2 * 366)).isoformat(),
     ),
+    "their advice": (Prompt(K.VISIT_ADVICE, "a1"), lambda c: c.appointments[0].advice, lines(LONG)),
+    "first plan": (Prompt(K.FIRST_PLAN, "a1"), lambda c: c.first_plan, lines(LONG)),
     **{
         f"visit {name}": (
             Prompt(K.APPOINTMENT_DETAIL, DetailTarget("a1", name).text()),

@@ -35,7 +35,7 @@ def mode_screen(turn: Turn, visit_id: str, page_number: int = 0) -> Screen:
         rows.append(moves)
     rows.append(
         [
-            turn.button(turn.label("what_they_said"), VisitNoteTap(visit.id)),
+            turn.button(turn.label("said_note"), VisitNoteTap(visit.id)),
             turn.button(turn.label("back"), AppointmentTap(visit.id)),
         ]
     )

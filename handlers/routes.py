@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.guide import routes as guide
 from handlers.insurance import routes as insurance
 from handlers.menu import routes as menu
 from handlers.notes import routes as notes
@@ -30,6 +31,7 @@ ALL: Routes = {
     **questions.ROUTES,
     **visit.ROUTES,
     **outcome.ROUTES,
+    **guide.ROUTES,
     **settings.ROUTES,
     **reminders.ROUTES,
     **sharing.ROUTES,

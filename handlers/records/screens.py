@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.guide.taps import Opened, TellDoctorTap
 from handlers.menu.taps import MenuTap
 from handlers.paper.screens import in_group
 from handlers.paper.taps import RecordLettersTap
@@ -30,6 +31,7 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
     rows.append(page_row(turn, page, RecordsTap))
     if places(turn.case) and not in_group(turn):
         rows.append([turn.button(turn.label("record_letters"), RecordLettersTap())])
+    rows.append([turn.button(turn.label("tell_doctor"), TellDoctorTap(Opened.RECORDS))])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
     return turn.screen(
         "records/list",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.guide.taps import CallScriptTap, Opened, TellDoctorTap, WhoToSeeTap
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, toggles
 from handlers.prompts.asking import ask
@@ -27,6 +28,12 @@ def show_specialist(turn: Turn, tap: SpecialistTap | None = None) -> Screen:
     rows.append(page_row(turn, page, SpecialistTap))
     rows.append([turn.button(turn.label("add_candidate"), AddCandidateTap())])
     rows.append([turn.button(turn.label("kinds"), KindsTap()), turn.button(turn.label("where"), WhereTap())])
+    rows.append(
+        [
+            turn.button(turn.label("tell_doctor"), TellDoctorTap(Opened.SPECIALIST)),
+            turn.button(turn.label("who_to_see"), WhoToSeeTap()),
+        ]
+    )
     rows.append([turn.button(turn.label("menu"), MenuTap())])
     return turn.screen("specialist/main", rows, page=page)
 
@@ -64,6 +71,7 @@ def candidate_screen(turn: Turn, candidate_id: str) -> Screen:
     )
     if candidate.status is CandidateStatus.BOOKED:
         rows.append([turn.button(turn.label("add_visit"), FromCandidateTap(candidate.id))])
+    rows.append([turn.button(turn.label("call_script"), CallScriptTap(candidate.id))])
     rows.append([turn.button(turn.label("remove"), RemoveCandidateTap(candidate.id))])
     rows.append([turn.button(turn.label("back"), SpecialistTap(page=0))])
     return turn.screen("specialist/candidate", rows, c=candidate)

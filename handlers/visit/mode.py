@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
+from handlers.guide.taps import AtTheVisitTap
 from handlers.plumbing.turn import Screen, Turn, page_row, paginate
 from handlers.prompts.asking import ask
 from handlers.questions.screens import question_text
@@ -33,6 +34,7 @@ def mode_screen(turn: Turn, visit_id: str, page_number: int = 0) -> Screen:
     ]
     if moves := page_row(turn, page, lambda number: VisitModeTap(visit.id, number)):
         rows.append(moves)
+    rows.append([turn.button(turn.label("at_the_visit"), AtTheVisitTap(visit.id))])
     rows.append(
         [
             turn.button(turn.label("said_note"), VisitNoteTap(visit.id)),

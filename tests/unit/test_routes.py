@@ -19,6 +19,7 @@ def test_every_tap_has_one_route_from_one_feature() -> None:
 
 
 def _features() -> list[ModuleType]:
+    from handlers.guide import routes as guide
     from handlers.insurance import routes as insurance
     from handlers.menu import routes as menu
     from handlers.notes import routes as notes
@@ -40,6 +41,7 @@ def _features() -> list[ModuleType]:
         prompts,
         onboarding,
         specialist,
+        guide,
         records,
         insurance,
         questions,

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from handlers.guide import screens as guide
+from handlers.guide.taps import AtTheVisitTap, CallScriptTap, Opened, TellDoctorTap
 from handlers.insurance import screens as insurance
 from handlers.menu import screens as menu
 from handlers.notes import screens as notes_screens
@@ -171,6 +173,12 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "specialist": specialist.show_specialist,
     "kinds": specialist.show_kinds,
     "where": specialist.show_where,
+    **{
+        f"tell your doctor from {o.name}": with_args(guide.show_tell_doctor, TellDoctorTap(o)) for o in Opened
+    },
+    "who to see": guide.show_who_to_see,
+    "call script c0": with_args(guide.show_call_script, CallScriptTap("c0")),
+    "at the visit": with_args(guide.show_at_the_visit, AtTheVisitTap("a1")),
     "records": records.show_records,
     "which record": records.which_record_screen,
     "insurance": insurance.show_insurance,
@@ -227,7 +235,7 @@ def assert_telegram_accepts(screen: Screen) -> None:
 @pytest.mark.parametrize("make_case", [new_case, full_case], ids=["empty", "full"])
 def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], Case]) -> None:
     case = with_visit(make_case())
-    if name.startswith("candidate") and not case.specialist.candidates:
+    if name.startswith(("candidate", "call script")) and not case.specialist.candidates:
         pytest.skip("no candidates in an empty case")
     if name == "delete note?" and not case.notes:
         pytest.skip("no notes in an empty case")

@@ -45,7 +45,11 @@ def on_toggle_kind(turn: Turn, tap: ToggleKindTap) -> Screen:
 
 
 def show_where(turn: Turn, _: WhereTap | None = None) -> Screen:
-    return turn.screen("specialist/where", [[turn.button(turn.label("back"), SpecialistTap(page=0))]])
+    rows = [
+        [turn.button(turn.label("add_candidate"), AddCandidateTap())],
+        [turn.button(turn.label("back"), SpecialistTap(page=0))],
+    ]
+    return turn.screen("specialist/where", rows)
 
 
 def on_add_candidate(turn: Turn, _: AddCandidateTap) -> Screen:

@@ -1,0 +1,37 @@
+"""Shorter screens, no dead ends, and advice that fits the reasons given at the start, as a person sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox import SandboxServer
+from tests.e2e.harness import running_bot
+from tests.e2e.test_journey import onboard
+
+
+async def test_do_this_now_opens_where_the_next_thing_is_done(sandbox: SandboxServer, data_dir: Path) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await onboard(alex)
+        reply = await alex.send("/menu")
+        assert reply.buttons[0] == "👉 Do this now"
+        reply = await alex.tap("👉 Do this now")
+        assert "What is the doctor's name?" in reply.text
+        await alex.send("Dr. Rivera")
+        await alex.tap("Skip")
+        await alex.tap("Skip")
+        reply = await alex.send("/menu")
+        assert "Contact Dr. Rivera" in reply.text
+        reply = await alex.tap("👉 Do this now")
+        assert "Dr. Rivera" in reply.text and any(b.endswith("Back") for b in reply.buttons)
+
+
+async def test_where_to_look_offers_to_add_a_doctor(sandbox: SandboxServer, data_dir: Path) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await onboard(alex)
+        await alex.send("/specialist")
+        reply = await alex.tap("🔎 Where to look")
+        assert "Where to look" in reply.text
+        reply = await alex.tap("Add a doctor")
+        assert "What is the doctor's name?" in reply.text

@@ -14,7 +14,7 @@ from handlers.questions.taps import QuestionsTap
 from handlers.records.taps import RecordsTap, RecordTap
 from handlers.specialist.taps import AddCandidateTap, CandidateTap, SpecialistTap
 from handlers.visit.taps import AppointmentTap
-from journey import access, deadline
+from journey import access, deadline, tailor
 from journey.appointments import next_appointment
 from journey.models import PromptKind, RecordKind, StepId
 from journey.progress import NextAction, Progress, progress
@@ -69,7 +69,8 @@ def show_menu(turn: Turn, _: MenuTap | None = None) -> Screen:
     rows.append([turn.button(turn.label("decide_by"), DecideByTap())])
     visit = next_appointment(turn.case, turn.now)
     due = deadline.deadline(turn.case, turn.today, visit)
-    return turn.screen("menu", rows, progress=state, visit=visit, now=turn.now, due=due)
+    tips = tailor.tips(turn.case)[:2]  # one line or two: the rest are on the steps
+    return turn.screen("menu", rows, progress=state, visit=visit, now=turn.now, due=due, tips=tips)
 
 
 def show_progress(turn: Turn, _: ProgressTap | None = None) -> Screen:

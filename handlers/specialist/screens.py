@@ -17,7 +17,7 @@ from handlers.specialist.taps import (
     WhereTap,
 )
 from handlers.visit.taps import FromCandidateTap
-from journey import specialist
+from journey import specialist, tailor
 from journey.models import CandidateStatus, PromptKind, SpecialistKind
 
 
@@ -28,7 +28,7 @@ def show_specialist(turn: Turn, tap: SpecialistTap | None = None) -> Screen:
     rows.append([turn.button(turn.label("add_candidate"), AddCandidateTap())])
     rows.append([turn.button(turn.label("kinds"), KindsTap()), turn.button(turn.label("where"), WhereTap())])
     rows.append([turn.button(turn.label("menu"), MenuTap())])
-    return turn.screen("specialist/main", rows, page=page)
+    return turn.screen("specialist/main", rows, page=page, tips=tailor.tips(turn.case))
 
 
 def show_kinds(turn: Turn, _: KindsTap | None = None) -> Screen:

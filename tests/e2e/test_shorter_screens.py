@@ -35,3 +35,23 @@ async def test_where_to_look_offers_to_add_a_doctor(sandbox: SandboxServer, data
         assert "Where to look" in reply.text
         reply = await alex.tap("Add a doctor")
         assert "What is the doctor's name?" in reply.text
+
+
+async def test_the_reasons_given_at_the_start_bring_advice_that_fits(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await alex.send("/start")
+        await alex.send("Maria")
+        reply = await alex.send("Lung cancer")
+        for reason in ("Cancer came back or spread", "Asking about clinical trials", "I feel rushed"):
+            assert f"▫️ {reason}" in reply.buttons
+        await alex.tap("Cancer came back or spread")
+        await alex.tap("I feel rushed")
+        await alex.tap("Done")
+        reply = await alex.tap("No")
+        assert "It is fine to ask your care team how long it is safe to wait." in reply.text
+        assert "Ask about a pathology review" in reply.text
+        reply = await alex.send("/specialist")
+        assert "Ask each doctor if a clinical trial could fit you." in reply.text

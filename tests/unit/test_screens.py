@@ -47,6 +47,7 @@ from journey.models import (
     OfferKind,
     Prompt,
     PromptKind,
+    Reason,
     RecordKind,
     RecordStatus,
     Reminder,
@@ -78,6 +79,7 @@ def full_case() -> Case:
     case.profile.patient_name = WIDE[:SHORT]
     case.profile.diagnosis = WIDE[:LONG]
     cases.set_urgency(case, Urgency.SOON)
+    case.profile.reasons = list(Reason)  # every tip shown
     for n in range(sp.MAX_CANDIDATES):
         sp.add_candidate(case, f"c{n}", f"{n}{WIDE}"[:SHORT])
         sp.set_institution(case, f"c{n}", WIDE[:SHORT])

@@ -55,3 +55,21 @@ async def test_the_reasons_given_at_the_start_bring_advice_that_fits(
         assert "Ask about a pathology review" in reply.text
         reply = await alex.send("/specialist")
         assert "Ask each doctor if a clinical trial could fit you." in reply.text
+
+
+async def test_no_surgery_takes_the_surgery_notes_off_the_records_count(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        alex = sandbox.user(111, "Alex")
+        await onboard(alex)
+        reply = await alex.send("/records")
+        assert "12 still to arrive" in reply.text
+        assert 'First, tap "Which records apply?"' in reply.text
+        reply = await alex.tap("Which records apply?")
+        assert "Have you had surgery for this cancer?" in reply.text
+        reply = await alex.tap("No")
+        assert "Surgery notes are marked not needed." in reply.text
+        reply = await alex.tap("Records")
+        assert "11 still to arrive" in reply.text
+        assert "\N{HEAVY MINUS SIGN} Surgery notes" in reply.buttons

@@ -23,6 +23,7 @@ from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts.asking import show_prompt
 from handlers.questions import screens as questions
+from handlers.records import applies as records_apply
 from handlers.records import screens as records
 from handlers.reminders import screens as reminder_views
 from handlers.settings import screens as settings_screen
@@ -175,6 +176,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "where": specialist.show_where,
     "records": records.show_records,
     "which record": records.which_record_screen,
+    "which records apply": records_apply.show_applies,
     "insurance": insurance.show_insurance,
     "outcome": insurance.show_outcome,
     "questions": questions.show_questions,

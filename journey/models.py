@@ -38,6 +38,9 @@ class Reason(enum.StrEnum):
     SEVERAL_OPTIONS = "options"
     LITTLE_EXPERIENCE = "experience"
     NOT_COMFORTABLE = "comfort"
+    CAME_BACK = "back"  # the cancer came back or spread
+    TRIALS = "trials"  # wants to ask about clinical trials
+    RUSHED = "rushed"  # feels rushed to decide
 
 
 class Urgency(enum.StrEnum):

@@ -17,6 +17,7 @@ class NextAction:
     key: str
     step: StepId | None = None
     details: dict[str, str] = field(default_factory=dict)
+    target: str = ""  # the one thing to open, when there is one: a doctor's id
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _specialist_next(case: Case) -> NextAction:
     ):
         match = next((c for c in candidates if c.status is status), None)
         if match is not None:
-            return NextAction(key, step, {"name": match.name})
+            return NextAction(key, step, {"name": match.name}, match.id)
     return NextAction("next/add_candidate", step)  # every one declined
 
 

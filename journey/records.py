@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, timedelta
 
 from journey import limits
@@ -55,6 +56,35 @@ def check_room(case: Case, kind: RecordKind) -> None:
     """Refuse another file on a record that holds the most it can (asked before the file is sent, too)."""
     if len(find_item(case, kind).attachments) >= MAX_ATTACHMENTS:
         raise TooManyFiles(limit=MAX_ATTACHMENTS)
+
+
+class Fact(enum.StrEnum):
+    """A question at the start of step 2 whose "no" takes records off the list."""
+
+    SURGERY = "surgery"  # no surgery for this cancer: no surgery notes to ask for
+
+
+FACT_RECORDS: dict[Fact, tuple[RecordKind, ...]] = {Fact.SURGERY: (RecordKind.OPERATIVE_NOTES,)}
+
+
+def answer_fact(case: Case, fact: Fact, yes: bool) -> None:
+    """ "No" marks the records it covers not needed, if nothing was done with them yet; "yes" puts them back."""
+    for kind in FACT_RECORDS[fact]:
+        item = find_item(case, kind)
+        if yes and item.status is RecordStatus.NOT_NEEDED:
+            item.status = RecordStatus.TO_REQUEST
+        elif not yes and item.status is RecordStatus.TO_REQUEST and not item.attachments:
+            item.status = RecordStatus.NOT_NEEDED
+
+
+def fact_answer(case: Case, fact: Fact) -> bool | None:
+    """What the records say about the answer: no (all marked not needed), yes (all under way), or not known."""
+    statuses = {find_item(case, kind).status for kind in FACT_RECORDS[fact]}
+    if statuses == {RecordStatus.NOT_NEEDED}:
+        return False
+    if statuses.isdisjoint({RecordStatus.NOT_NEEDED, RecordStatus.TO_REQUEST}):
+        return True
+    return None
 
 
 def needed_items(case: Case) -> list[RecordItem]:

@@ -9,7 +9,14 @@ from handlers.paper.taps import RecordLettersTap
 from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, rows_of
 from handlers.prompts.asking import ask
 from handlers.prompts.taps import CancelTap
-from handlers.records.taps import AttachPendingTap, RecordFileTap, RecordsTap, RecordStatusTap, RecordTap
+from handlers.records.taps import (
+    AppliesTap,
+    AttachPendingTap,
+    RecordFileTap,
+    RecordsTap,
+    RecordStatusTap,
+    RecordTap,
+)
 from journey import deadline, prompts, records
 from journey.models import PromptKind, RecordKind, RecordStatus
 from paper.letter import places
@@ -29,6 +36,7 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
         for i in page.items
     ]
     rows.append(page_row(turn, page, RecordsTap))
+    rows.append([turn.button(turn.label("applies"), AppliesTap())])
     if places(turn.case) and not in_group(turn):
         rows.append([turn.button(turn.label("record_letters"), RecordLettersTap())])
     rows.append([turn.button(turn.label("tell_doctor"), TellDoctorTap(Opened.RECORDS))])
@@ -40,6 +48,7 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
         waiting=records.waiting_answers(turn.case),
         today=turn.today,
         late=deadline.records_after(turn.case, turn.today),
+        started=any(i.status is not RecordStatus.TO_REQUEST for i in turn.case.records.items),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers.plumbing.callbacks import Tap, tap
 from journey.models import RecordKind, RecordStatus
+from journey.records import Fact
 
 
 @tap("rc")
@@ -47,3 +48,18 @@ class AttachPendingTap(Tap):
     """The record a file sent without a question belongs to."""
 
     kind: RecordKind
+
+
+@tap("rcq")
+@dataclass(frozen=True)
+class AppliesTap(Tap):
+    """The questions at the start of step 2: which records apply."""
+
+
+@tap("rcy")
+@dataclass(frozen=True)
+class FactTap(Tap):
+    """An answer to one of them: on is "yes" (the records apply); "no" takes them off the list."""
+
+    fact: Fact
+    on: bool

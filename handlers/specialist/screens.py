@@ -18,7 +18,7 @@ from handlers.specialist.taps import (
     WhereTap,
 )
 from handlers.visit.taps import FromCandidateTap
-from journey import specialist
+from journey import specialist, tailor
 from journey.models import CandidateStatus, PromptKind, SpecialistKind
 
 
@@ -35,7 +35,7 @@ def show_specialist(turn: Turn, tap: SpecialistTap | None = None) -> Screen:
         ]
     )
     rows.append([turn.button(turn.label("menu"), MenuTap())])
-    return turn.screen("specialist/main", rows, page=page)
+    return turn.screen("specialist/main", rows, page=page, tips=tailor.tips(turn.case))
 
 
 def show_kinds(turn: Turn, _: KindsTap | None = None) -> Screen:
@@ -52,7 +52,11 @@ def on_toggle_kind(turn: Turn, tap: ToggleKindTap) -> Screen:
 
 
 def show_where(turn: Turn, _: WhereTap | None = None) -> Screen:
-    return turn.screen("specialist/where", [[turn.button(turn.label("back"), SpecialistTap(page=0))]])
+    rows = [
+        [turn.button(turn.label("add_candidate"), AddCandidateTap())],
+        [turn.button(turn.label("back"), SpecialistTap(page=0))],
+    ]
+    return turn.screen("specialist/where", rows)
 
 
 def on_add_candidate(turn: Turn, _: AddCandidateTap) -> Screen:

@@ -46,7 +46,8 @@ async def test_start_explains_the_bot_and_onboarding_flags_a_time_sensitive_case
         assert "Your second opinion plan for Maria <Ann> & co" in reply.text
         assert "&lt;Ann&gt; &amp; co" in reply.html
         assert "▱▱▱▱ 0/4 steps done" in reply.text
-        assert reply.buttons[:4] == [
+        assert reply.buttons[:5] == [
+            "👉 Do this now",
             "⚪ 1. Find a specialist",
             "⚪ 2. Gather records",
             "⚪ 3. Check insurance",

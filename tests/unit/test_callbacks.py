@@ -61,6 +61,8 @@ CODES = set(
         "rcs",
         "rcf",
         "rca",
+        "rcq",
+        "rcy",
         "in",
         "inq",
         "ina",
@@ -147,7 +149,7 @@ CODES = set(
     ]
 )
 # Toggles carry, last, the state they ask for: a tap sets, never flips.
-TOGGLES = {"or", "spt", "qb", "qp", "sr", "aA"}
+TOGGLES = {"or", "spt", "qb", "qp", "sr", "aA", "rcy"}
 
 LONGEST_STR = "x" * 12  # ids, targets, theme and question ids
 LONGEST: dict[tuple[type[Tap], str], object] = {(JoinTap, "secret"): "s" * SECRET_LENGTH}

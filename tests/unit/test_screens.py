@@ -25,6 +25,7 @@ from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts.asking import show_prompt
 from handlers.questions import screens as questions
+from handlers.records import applies as records_apply
 from handlers.records import screens as records
 from handlers.reminders import screens as reminder_views
 from handlers.settings import screens as settings_screen
@@ -49,6 +50,7 @@ from journey.models import (
     OfferKind,
     Prompt,
     PromptKind,
+    Reason,
     RecordKind,
     RecordStatus,
     Reminder,
@@ -80,6 +82,7 @@ def full_case() -> Case:
     case.profile.patient_name = WIDE[:SHORT]
     case.profile.diagnosis = WIDE[:LONG]
     cases.set_urgency(case, Urgency.SOON)
+    case.profile.reasons = list(Reason)  # every tip shown
     for n in range(sp.MAX_CANDIDATES):
         sp.add_candidate(case, f"c{n}", f"{n}{WIDE}"[:SHORT])
         sp.set_institution(case, f"c{n}", WIDE[:SHORT])
@@ -181,6 +184,7 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "at the visit": with_args(guide.show_at_the_visit, AtTheVisitTap("a1")),
     "records": records.show_records,
     "which record": records.which_record_screen,
+    "which records apply": records_apply.show_applies,
     "insurance": insurance.show_insurance,
     "outcome": insurance.show_outcome,
     "questions": questions.show_questions,

@@ -48,7 +48,7 @@ def test_start_and_onboarding_to_the_menu_with_edits_in_place(page: ChatPage) ->
     page.tap("No")
     menu = page.expect("Your second opinion plan for Maria")
     assert "0/4 steps done" in menu.text
-    assert page.buttons_of(menu)[:2] == ["⚪ 1. Find a specialist", "⚪ 2. Gather records"]
+    assert page.buttons_of(menu)[:3] == ["👉 Do this now", "⚪ 1. Find a specialist", "⚪ 2. Gather records"]
 
 
 def test_add_a_visit_and_download_its_calendar_file(page: ChatPage, downloads: Path) -> None:

@@ -20,12 +20,6 @@ from paper.sheet import prep_sheet
 NEXT = "next"
 
 
-def in_group(turn: Turn) -> bool:
-    """A group chat (or a group's copy of a reminder): not a place for the patient's health details."""
-    chat = turn.chat_id if turn.chat_id is not None else turn.user_id
-    return chat < 0 or chat != turn.user_id
-
-
 def show_prep_sheet(turn: Turn) -> Screen:
     """/summary: the sheet for the next visit (or with room to write the visit in, if none is saved)."""
     return _sheet(turn, NEXT)
@@ -36,7 +30,7 @@ def on_prep_sheet(turn: Turn, tap: PrepSheetTap) -> Screen:
 
 
 def _sheet(turn: Turn, which: str) -> Screen:
-    if in_group(turn):
+    if turn.in_group:  # not a place for the patient's health details
         return _private_only(turn)
     visit = None if which == NEXT else appointments.find_appointment(turn.case, which)
     if visit is None:
@@ -58,7 +52,7 @@ def sheet_file(turn: Turn, visit: Appointment | None = None) -> OutgoingFile:
 
 def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:
     """One letter per place records were asked from."""
-    if in_group(turn):
+    if turn.in_group:  # not a place for the patient's health details
         return _private_only(turn)
     found = places(turn.case)
     renderer = turn.services.renderer

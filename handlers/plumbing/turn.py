@@ -124,6 +124,13 @@ class Turn:
         )
 
     @property
+    def in_group(self) -> bool:
+        """A group chat, or a group's copy of a reminder (drawn for the group's own negative id): the
+        one test of "not this person's private chat" (private chat ids are the person's own id)."""
+        chat = self.chat_id if self.chat_id is not None else self.user_id
+        return chat < 0 or chat != self.user_id
+
+    @property
     def where(self) -> Where | None:
         """Where this update happened, for questions: asked here, answered only here."""
         return None if self.chat_id is None else Where(self.chat_id, self.message_id, self.reply_to)

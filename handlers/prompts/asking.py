@@ -26,7 +26,7 @@ def show_prompt(turn: Turn, prompt: Prompt) -> Screen:
     row.append(turn.button(turn.label("cancel"), CancelTap()))
     zone = prompts.appointment_zone(turn.case, turn.user_id, prompt.target)
     screen = turn.screen(f"prompts/{prompt.kind.value}", [*rows, row], prompt=prompt, zone=zone)
-    if turn.chat_id is None or turn.chat_id == turn.user_id:
+    if not turn.in_group:
         return screen
     # Telegram's name as the others see it in the plan: no bidi controls or invisible characters.
     who = text.name(turn.user_name) or turn.render("you")

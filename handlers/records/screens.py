@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from handlers.guide.taps import Opened, TellDoctorTap
 from handlers.menu.taps import MenuTap
-from handlers.paper.screens import in_group
 from handlers.paper.taps import RecordLettersTap
 from handlers.plumbing.turn import Screen, Turn, choices, page_row, paginate, rows_of
 from handlers.prompts.asking import ask
@@ -37,7 +36,7 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
     ]
     rows.append(page_row(turn, page, RecordsTap))
     rows.append([turn.button(turn.label("applies"), AppliesTap())])
-    if places(turn.case) and not in_group(turn):
+    if places(turn.case) and not turn.in_group:
         rows.append([turn.button(turn.label("record_letters"), RecordLettersTap())])
     rows.append([turn.button(turn.label("tell_doctor"), TellDoctorTap(Opened.RECORDS))])
     rows.append([turn.button(turn.label("menu"), MenuTap())])

@@ -104,7 +104,7 @@ def _export(s: Services, user_id: int, prep_sheet: PrepSheet | None, repo: CaseR
 
 def show_erase(turn: Turn) -> Screen:
     """Says in plain words what goes: plans they own (for everyone), their place in the others."""
-    if turn.chat_id is not None and turn.chat_id != turn.user_id:
+    if turn.in_group:
         raise Gone()  # about the person: only in their private chat
     theirs = turn.services.repo.cases_of_user(turn.user_id)
     owned = [plan_name(turn, c) for c in theirs if rights.owns(c, turn.user_id)]
@@ -119,7 +119,7 @@ def show_erase(turn: Turn) -> Screen:
 def on_erase_yes(turn: Turn, _: EraseYesTap) -> Screen:
     """Pressed: the confirmation turns into "Deleting...", and the erasing follows (`erase_then`), plan by
     plan. Nothing changes in this plan's own unit of work."""
-    if turn.chat_id != turn.user_id:
+    if turn.in_group:
         raise Gone()
     return Screen(turn.render("rights/erasing"))
 

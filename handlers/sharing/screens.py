@@ -298,14 +298,14 @@ def _button_for(case: Case, label: str, tap: Tap) -> InlineKeyboardButton:
 
 def on_use_case(turn: Turn, _: UseCaseTap) -> Screen:
     """Work on this case from now on. Only a private chat switches; a group stays on its own case."""
-    if turn.chat_id == turn.user_id:
+    if not turn.in_group:
         turn.unit.link(turn.user_id, turn.case.id)
     return menu.show_menu(turn)
 
 
 def on_new_case(turn: Turn, _: NewCaseTap) -> Screen:
     """Start a plan of one's own, next to the ones helped with; it becomes the active one."""
-    if turn.chat_id != turn.user_id:
+    if turn.in_group:
         raise Gone()
     theirs = turn.services.repo.cases_of_user(turn.user_id)
     case = cases.start_case(new_case_id(), turn.user_id, turn.now, theirs)
@@ -336,7 +336,7 @@ def join_screen(turn: Turn, secret: str) -> Screen:
 
 
 def on_join(turn: Turn, tap: JoinTap) -> Screen:
-    if turn.chat_id != turn.user_id:
+    if turn.in_group:
         raise InviteUnknown()  # invites are accepted in a private chat only
     member = sharing.accept_invite(turn.case, tap.secret, turn.user_id, turn.user_name, turn.now)
     turn.save()

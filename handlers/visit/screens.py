@@ -8,7 +8,6 @@ from telegram import InlineKeyboardButton
 
 from handlers.menu.taps import MenuTap
 from handlers.outcome.taps import OutcomeTap, ThirdOpinionTap
-from handlers.paper.screens import in_group
 from handlers.paper.taps import PrepSheetTap
 from handlers.plumbing.callbacks import InvalidButton
 from handlers.plumbing.turn import OutgoingFile, Screen, Turn, choices, rows_of
@@ -94,7 +93,7 @@ def appointment_screen(turn: Turn, appointment: Appointment) -> Screen:
             [turn.button(turn.label("visit_mode"), VisitModeTap(a, 0))],
             [turn.button(turn.label("cancel_visit"), CancelVisitTap(a))],
         ]
-        if not in_group(turn):  # the sheet holds health details: private chats only
+        if not turn.in_group:  # the sheet holds health details: private chats only
             rows[1].append(turn.button(turn.label("prep_sheet"), PrepSheetTap(a)))
     if outcome.is_over(appointment, turn.now):  # after the visit: what the doctor said
         rows.append([turn.button(turn.label("what_they_said"), OutcomeTap(a))])

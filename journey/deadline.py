@@ -27,10 +27,11 @@ class TwoDays(JourneyError):
     key = "errors/decide_by_two_days"
 
 
-def read_decide_by(text: str, today: date) -> date:
-    """The decide-by date typed by the user; `InPast` and `TooFar` (journey/when.py) as they are."""
+def read_decide_by(text: str, today: date, *, locale: str = "en") -> date:
+    """The decide-by date typed by the user, in their language; `InPast` and `TooFar` (journey/when.py)
+    as they are."""
     try:
-        return read_day(text, today)
+        return read_day(text, today, locale=locale)
     except NoDate:
         raise NoDay() from None
     except Ambiguous:

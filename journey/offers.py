@@ -101,14 +101,15 @@ class Classified:
     starts_at: datetime | None = None  # a visit whose time reads clearly in the member's zone
 
 
-def classify(text: str, now: datetime, zone: str | None) -> Classified:
-    """Where `text` might go. Raises EmptyText or TooLong (journey/text.py) for text no place can hold."""
+def classify(text: str, now: datetime, zone: str | None, *, locale: str = "en") -> Classified:
+    """Where `text` might go. Raises EmptyText or TooLong (journey/text.py) for text no place can hold.
+    `locale` is the language a visit's date and time are read in (journey/when.py)."""
     cleaned = clean(text, LONG)
     folded = " ".join(cleaned.casefold().replace("\u2019", "'").split())
     distress = DISTRESS.search(folded) is not None
     if _is_question(folded):
         return Classified(OfferKind.QUESTION, cleaned, distress)
-    visit = _visit(cleaned, now, zone)
+    visit = _visit(cleaned, now, zone, locale)
     if visit is not None:
         return Classified(OfferKind.VISIT, cleaned, distress, visit[0])
     if doctor_name(cleaned) is not None:
@@ -127,10 +128,10 @@ def _is_question(folded: str) -> bool:
     return first in QUESTION_WORDS
 
 
-def _visit(text: str, now: datetime, zone: str | None) -> tuple[datetime | None] | None:
+def _visit(text: str, now: datetime, zone: str | None, locale: str) -> tuple[datetime | None] | None:
     """(the time read back, or None when the bot must ask first) if the text names a time for a visit."""
     try:
-        reading = read_when(text, now, zone or "UTC")
+        reading = read_when(text, now, zone or "UTC", locale=locale)
     except (Ambiguous, NoSuchTime):
         return (None,)  # a time, but one the bot asks about: never guessed
     except JourneyError:

@@ -188,16 +188,25 @@ def leave(case: Case, user_id: int) -> bool:
 
 
 def answer(
-    case: Case, user_id: int, text: str, new_id: str, now: datetime, today: date, where: Where | None = None
+    case: Case,
+    user_id: int,
+    text: str,
+    new_id: str,
+    now: datetime,
+    today: date,
+    where: Where | None = None,
+    *,
+    locale: str = "en",
 ) -> PromptStep:
-    """Apply typed text to the pending prompt. On bad text, raises and changes nothing."""
+    """Apply typed text to the pending prompt. On bad text, raises and changes nothing.
+    `locale` is the language typed dates and times are read in (journey/when.py)."""
     prompt = _pending_here(case, user_id, where)
     member = _asked(case, user_id, prompt.kind, prompt.target)  # still allowed? (the role may have changed)
     digest = _digest(text)
     last = member.last_answer
     if last is not None and (last.digest, last.next_kind) == (digest, prompt.kind) and now - last.at < REPEAT:
         raise RepeatedAnswer()
-    step = _apply(case, user_id, prompt, text, new_id, now, today, where)
+    step = _apply(case, user_id, prompt, text, new_id, now, today, where, locale)
     member.aside = appointments.aside_from(prompt, text)  # the rest of a pasted invitation, to offer
     follows = step.next is not None and step.next is not prompt
     member.last_answer = LastAnswer(digest, step.next.kind, now) if follows and step.next else None
@@ -213,13 +222,17 @@ def _apply(
     now: datetime,
     today: date,
     where: Where | None,
+    locale: str,
 ) -> PromptStep:
     if prompt.kind is K.RECORD_FILE:
         raise ExpectedFile()
     if prompt.kind is K.APPOINTMENT_TIME:
         # Read, don't save: the user confirms the time in words first. The question stays open.
-        reading = read_when(text, now, appointment_zone(case, user_id, prompt.target))
+        reading = read_when(text, now, appointment_zone(case, user_id, prompt.target), locale=locale)
         return PromptStep(answered=prompt, next=prompt, proposed=reading.starts_at)
+    if prompt.kind is K.DECIDE_BY:  # a day, read in the reader's language (the table's entry reads English)
+        deadline.set_decide_by(case, deadline.read_decide_by(text, today, locale=locale))
+        return _advance(case, user_id, prompt, None, where)
     if prompt.kind is K.ZONE:
         set_zone_for(case, user_id, find_zone(text), prompt.target)
         return _advance(case, user_id, prompt, prompt.target, where)

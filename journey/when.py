@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
@@ -126,13 +127,18 @@ class NoSuchTime(JourneyError):
 # --- public API -------------------------------------------------------------------------------------
 
 
-def read_when(text: str, now: datetime, zone: str, day_first: bool = True) -> Reading:
-    """The instant the text names, or one of this module's errors saying what is missing or wrong."""
+def read_when(
+    text: str, now: datetime, zone: str, day_first: bool | None = None, *, locale: str = "en"
+) -> Reading:
+    """The instant the text names, or one of this module's errors saying what is missing or wrong.
+    `locale` is the reader's language ("en", "es"; others read as English); `day_first` says which
+    reading of "12/03" is offered first, by default the language's own order."""
     _require_aware(now)
     tz = ZoneInfo(zone)
-    clock, rest = _find_time(_normalise(text))
+    language = _language(locale)
+    clock, rest = _find_time(_normalise(text, language), language)
     try:
-        day = _find_day(rest, now.astimezone(tz), day_first)
+        day = _find_day(rest, now.astimezone(tz), _day_first(day_first, language), language)
     except Ambiguous as ambiguous:
         at = clock.at if clock else None
         raise Ambiguous(first=ambiguous.first, second=ambiguous.second, at=at) from None
@@ -148,12 +154,13 @@ def read_when(text: str, now: datetime, zone: str, day_first: bool = True) -> Re
     return reading_at(day, clock.at, now, zone, assumed_pm=clock.assumed_pm)
 
 
-def read_day(text: str, today: date) -> date:
+def read_day(text: str, today: date, *, locale: str = "en") -> date:
     """A day alone ("23 Dec", "12/23", "in 3 weeks" is not a day), from today up to two years ahead.
     Raises `NoDate`, `Ambiguous`, `InPast` or `TooFar`; a time typed with the day is ignored."""
-    _, rest = _find_time(_normalise(text))
+    language = _language(locale)
+    _, rest = _find_time(_normalise(text, language), language)
     try:
-        day = _find_day(rest, datetime.combine(today, time(12), tzinfo=UTC), True)
+        day = _find_day(rest, datetime.combine(today, time(12), tzinfo=UTC), language.day_first, language)
     except NoDate:
         raise NoDate(text=text) from None
     if day is None:
@@ -233,13 +240,56 @@ _TIME_PATTERNS = (
     ),
     re.compile(r"\b(?P<noon>noon|midday)\b"),
 )
-_PM_PARTS = {"afternoon", "evening"}
+
+# Spanish, on text already lowercased, without accents, with "a. m." as "am" and "las dos" as "las 2"
+# (see _normalise). "de la mañana" is am; "de la tarde", "de la noche" and "del mediodía" are pm.
+_ES_MONTH_WORD = r"(?:ene|feb|mar|abr|may|jun|jul|ago|sep|set|oct|nov|dic)"
+_ES_MINUTES = (  # 2:30, 2.30, 2h30; or "2 y media", "2 y cuarto", "3 menos cuarto", "2 y 10"
+    r"(?:[:.h](?P<m>\d{2})(?::\d{2})?(?!\d)"
+    r"|\s+(?P<frac>y\s+media|y\s+cuarto|menos\s+cuarto|y\s+(?P<ym>\d{1,2})(?![\d/:-]|\.\d)))?"
+    r"(?:\s+en\s+punto)?"
+)
+_ES_PARTS = r"(?P<part>manana|tarde|noche|madrugada|mediodia)\b"
+_ES_HOURS_WORD = r"\s*(?:h|hs|hrs|horas)\b"
+_ES_NOT_A_DATE = (  # "a las 3 de diciembre", "las 2 semanas", "la 2da cita" are not times
+    r"(?![a-z])(?!\s*(?:[\d/:-]|\.\d|de\s+" + _ES_MONTH_WORD + r"|(?:semanas?|dias?|meses|anos?)\b))"
+)
+_ES_TIME_PATTERNS = (
+    # a las 10, las 2 y media, a la 1 menos cuarto, a las 9:15 de la mañana, a las 4 en la tarde, 14 h
+    re.compile(
+        r"\b(?:a\s+)?las?\s+(?P<h>\d{1,2})"
+        + _ES_MINUTES
+        + r"(?:\s*(?P<mer>am|pm)\b|\s+(?:(?:de|en|por)\s+la|del)\s+"
+        + _ES_PARTS
+        + "|"
+        + _ES_HOURS_WORD
+        + ")?"
+        + _ES_NOT_A_DATE
+    ),
+    # 9 de la mañana, 2 y media de la tarde, 4 y cuarto pm ("el martes 3 por la tarde" is a day, not 3:00)
+    re.compile(
+        _NOT_AFTER_DATE
+        + r"(?P<h>\d{1,2})"
+        + _ES_MINUTES
+        + r"(?:\s*(?P<mer>am|pm)\b|\s+(?:de\s+la|del)\s+"
+        + _ES_PARTS
+        + ")"
+    ),
+    # 14 h, 14:30 h, 9 horas (not "en 3 horas", "dentro de 2 h")
+    re.compile(
+        r"(?<!\ben\s)(?<!\bde\s)" + _NOT_AFTER_DATE + r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?" + _ES_HOURS_WORD
+    ),
+    # a mediodía, al mediodía
+    re.compile(r"\b(?:al?\s+)?(?P<noon>medio\s?dia)\b"),
+)
+_PM_PARTS = {"afternoon", "evening", "tarde", "noche", "mediodia"}
+_QUARTERS = {"y media": 30, "y cuarto": 15, "menos cuarto": 0}
 
 
-def _find_time(text: str) -> tuple[_Clock | None, str]:
+def _find_time(text: str, language: _Language) -> tuple[_Clock | None, str]:
     """The first time of day in the text, and the text with every time of day taken out."""
     found: list[tuple[int, int, _Clock]] = []
-    for pattern in _TIME_PATTERNS:
+    for pattern in language.time_patterns:
         for match in pattern.finditer(text):
             if any(start < match.end() and match.start() < end for start, end, _ in found):
                 continue  # already read by an earlier, more specific pattern
@@ -259,19 +309,30 @@ def _clock(match: re.Match[str]) -> _Clock | None:
     groups = match.groupdict()
     if groups.get("noon"):
         return _Clock(time(12, 0), False)
-    hour_text, minute_text = groups["h"], groups.get("m")
-    hour, minute = int(hour_text), int(minute_text or 0)
+    hour_text, minute_text = groups["h"], groups.get("m") or groups.get("ym")
+    quarter = " ".join((groups.get("frac") or "").split())
+    hour, minute = int(hour_text), int(minute_text) if minute_text else _QUARTERS.get(quarter, 0)
     part = groups.get("part")
     meridiem = groups.get("mer") or (("pm" if part in _PM_PARTS else "am") if part else None)
+    if part == "noche" and hour == 12:
+        meridiem = "am"  # "las 12 de la noche" is midnight
     if minute > 59 or hour > 23:
         return None
+    clock = _as_written(hour, minute, meridiem, hour_text.startswith("0"))
+    if quarter == "menos cuarto":  # "las 3 menos cuarto": a quarter before the hour typed
+        minutes = (clock.at.hour * 60 + clock.at.minute - 15) % (24 * 60)
+        return _Clock(time(*divmod(minutes, 60)), clock.assumed_pm)
+    return clock
+
+
+def _as_written(hour: int, minute: int, meridiem: str | None, leading_zero: bool) -> _Clock:
     if meridiem and 1 <= hour <= 12:
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
         return _Clock(time(hour, minute), False)
     if meridiem == "am" and hour == 0:
         return _Clock(time(0, minute), False)
     # "14:30pm" or "0:30" or no meridiem at all: the hour as written, unless it is a bare 1-6.
-    if meridiem is None and 1 <= hour <= 6 and not hour_text.startswith("0"):
+    if meridiem is None and 1 <= hour <= 6 and not leading_zero:
         return _Clock(time(hour + 12, minute), True)
     return _Clock(time(hour, minute), False)
 
@@ -283,14 +344,29 @@ _NUMERIC = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?(?![\d/-])"
 )
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ES_WEEKDAYS = ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo")
+_WEEKDAY_INDEX = {name: index for names in (_WEEKDAYS, _ES_WEEKDAYS) for index, name in enumerate(names)}
 _NEXT_WEEKDAY = re.compile(r"\bnext\s+(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b")
-_A_PERIOD_NOT_A_DAY = re.compile(r"\b(?:next|this)\s+(?:week|month|year)\b")
+_ES_WEEKDAY = "(?P<wd>" + "|".join(_ES_WEEKDAYS) + ")"
+_ES_NEXT_WEEKDAY = (  # "el próximo lunes", "el lunes que viene"
+    re.compile(r"\b(?:proxim[oa]|siguiente)\s+" + _ES_WEEKDAY + r"\b"),
+    re.compile(r"\b" + _ES_WEEKDAY + r"\s+(?:proximo|que\s+viene|siguiente|entrante)\b"),
+)
+_A_PERIOD_NOT_A_DAY = r"\b(?:next|this)\s+(?:week|month|year)\b"
+_ES_A_PERIOD_NOT_A_DAY = (  # "la próxima semana", "el mes que viene"
+    r"\b(?:(?:proxima|siguiente|esta|otra)\s+(?:semana|quincena)|(?:proximo|siguiente|este|otro)\s+(?:mes|ano)"
+    r"|(?:semana|quincena|mes|ano)\s+(?:que\s+viene|proxim[oa]|siguiente|entrante))\b"
+)
 _FILLER = re.compile(r"(?:\bat\b|@|\b(?:[ecmp][sd]?t|ak[sd]t|hst|utc|gmt|bst|cet|cest)\b)")
 # dateparser finds a date in almost anything ("a" is the 1st, "hello 5" the 5th): a text must name a
 # month, a weekday, a relative day or an ordinal before we ask it.
-_DAY_WORD = re.compile(
+_DAY_WORD = (
     r"\b(?:" + _MONTH_WORD + r"|mon|tue|wed|thu|fri|sat|sun|today|tonight|tomorrow|yesterday"
     r"|days?|weeks?|fortnight)|\d(?:st|nd|rd|th)\b"
+)
+_ES_DAY_WORD = (  # and "el 22", "día 3": a day of this month
+    r"\b(?:" + _ES_MONTH_WORD + r"|lun|mie|jue|vie|sab|dom|hoy|manana|ayer|anteayer"
+    r"|dias?\b|semanas?\b|quincena)|\b(?:el|dia)\s+\d{1,2}\b"
 )
 _WORD_FIXES = (
     (re.compile(r"\b(?:tmrw?|tomm?orr?ow)\b"), "tomorrow"),
@@ -298,12 +374,92 @@ _WORD_FIXES = (
     (re.compile(r"\bweds\b"), "wednesday"),
     (re.compile(r"\bfrom\s+(?:today|now)\b"), ""),  # dateparser reads "1 week from today" as a week ago
 )
+_ES_WORD_FIXES = (
+    (re.compile(r"\bpasado\s+manana\b"), "en 2 dias"),  # dateparser reads it as tomorrow
+    (re.compile(r"\best[ae]\s+(?:manana|tarde|noche)\b"), "hoy"),
+    # a part of the day without an hour ("mañana por la mañana"): the day is what is left
+    (re.compile(r"\b(?:por|en|de)\s+la\s+(?:manana|tarde|noche|madrugada)\b"), " "),
+)
+_HOUR_WORDS = (
+    "una",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+)
+_ES_SPELLING = (
+    (re.compile(r"(?<![a-z])([ap])\.\s?m\b\.?"), r"\1m"),  # "a. m.", "p.m"
+    (
+        re.compile(r"\b(las?)\s+(" + "|".join(_HOUR_WORDS) + r")\b"),  # "a las dos y media"
+        lambda found: f"{found[1]} {_HOUR_WORDS.index(found[2]) + 1}",
+    ),
+)
 
 
-def _find_day(text: str, local_now: datetime, day_first: bool) -> date | None:
+@dataclass(frozen=True)
+class _Language:
+    """How one language writes times and days; English words are read in every language."""
+
+    day_first: bool  # which reading of "12/03" is offered first when it reads both ways
+    time_patterns: tuple[re.Pattern[str], ...]
+    spelling: tuple[tuple[re.Pattern[str], Any], ...]  # before anything is read
+    fixes: tuple[tuple[re.Pattern[str], str], ...]  # on the text left once the time is out
+    period_not_a_day: re.Pattern[str]
+    day_word: re.Pattern[str]
+    month_word: re.Pattern[str]
+    next_weekday: tuple[re.Pattern[str], ...]
+    dateparser: tuple[tuple[str, ...], ...]  # the languages dateparser is given, tried in turn
+    strip_accents: bool
+
+
+_ENGLISH = _Language(
+    day_first=True,  # as before the locale came: the e2e tests show day first offered first
+    time_patterns=_TIME_PATTERNS,
+    spelling=(),
+    fixes=_WORD_FIXES,
+    period_not_a_day=re.compile(_A_PERIOD_NOT_A_DAY),
+    day_word=re.compile(_DAY_WORD),
+    month_word=re.compile(r"\b" + _MONTH_WORD),
+    next_weekday=(_NEXT_WEEKDAY,),
+    dateparser=(("en",),),
+    strip_accents=False,
+)
+_SPANISH = _Language(
+    day_first=True,  # "3/12" is 3 December first; both are offered
+    time_patterns=_ES_TIME_PATTERNS + _TIME_PATTERNS,
+    spelling=_ES_SPELLING,
+    fixes=_ES_WORD_FIXES + _WORD_FIXES,
+    period_not_a_day=re.compile(_ES_A_PERIOD_NOT_A_DAY + "|" + _A_PERIOD_NOT_A_DAY),
+    day_word=re.compile(_ES_DAY_WORD + "|" + _DAY_WORD),
+    month_word=re.compile(r"\b(?:" + _ES_MONTH_WORD + "|" + _MONTH_WORD + ")"),
+    next_weekday=(*_ES_NEXT_WEEKDAY, _NEXT_WEEKDAY),
+    # Spanish alone first: given both at once, dateparser reads "el martes 3 de diciembre" as 3 November.
+    dateparser=(("es",), ("en",)),
+    strip_accents=True,
+)
+_LANGUAGES = {"en": _ENGLISH, "es": _SPANISH}
+
+
+def _language(locale: str) -> _Language:
+    """ "es", "es-MX", "es_419" read Spanish; any other locale reads English."""
+    return _LANGUAGES.get(re.split(r"[-_]", locale.lower(), maxsplit=1)[0], _ENGLISH)
+
+
+def _day_first(day_first: bool | None, language: _Language) -> bool:
+    return language.day_first if day_first is None else day_first
+
+
+def _find_day(text: str, local_now: datetime, day_first: bool, language: _Language) -> date | None:
     """The day the text names (without a time in it), or None when it names none."""
     today = local_now.date()
-    for pattern, replacement in _WORD_FIXES:
+    for pattern, replacement in language.fixes:
         text = pattern.sub(replacement, text)
     text = " ".join(_FILLER.sub(" ", text).split())
     if not text.strip(" ,.;-"):
@@ -311,15 +467,16 @@ def _find_day(text: str, local_now: datetime, day_first: bool) -> date | None:
     numeric = _numeric_day(text, today, day_first)
     if numeric is not None:
         return numeric
-    if re.fullmatch(r"[\d\s,.;-]*", text) or _A_PERIOD_NOT_A_DAY.search(text):
+    if re.fullmatch(r"[\d\s,.;-]*", text) or language.period_not_a_day.search(text):
         return None  # bare numbers ("3", "3 12"), or a week rather than a day
-    if len(re.findall(r"\b\d{1,2}\b", text)) > 1 and not re.search(r"\b" + _MONTH_WORD, text):
+    if len(re.findall(r"\b\d{1,2}\b", text)) > 1 and not language.month_word.search(text):
         return None  # "3 12 2026": numbers whose order we cannot know
-    if not _DAY_WORD.search(text):
+    if not language.day_word.search(text):
         return None
-    if next_weekday := _NEXT_WEEKDAY.search(text):
-        return _next_weekday(_WEEKDAYS.index(next_weekday["wd"]), today)
-    return _dateparser_day(text, local_now)
+    for pattern in language.next_weekday:
+        if next_weekday := pattern.search(text):
+            return _next_weekday(_WEEKDAY_INDEX[next_weekday["wd"]], today)
+    return _dateparser_day(text, local_now, language)
 
 
 def _numeric_day(text: str, today: date, day_first: bool) -> date | None:
@@ -380,21 +537,24 @@ def _next_weekday(weekday: int, today: date) -> date:
     return coming
 
 
-def _dateparser_day(text: str, local_now: datetime) -> date | None:
+def _dateparser_day(text: str, local_now: datetime, language: _Language) -> date | None:
     base = local_now.replace(tzinfo=None)
-    found = _parse(text, base)
-    if found is None:
+    for languages in language.dateparser:
+        if (found := _parse(text, base, languages)) is not None:
+            return found
+    for languages in language.dateparser:
         # The text has words around the date that dateparser cannot skip: look for a date inside it.
-        hits = search_dates(text, languages=["en"], settings=_settings(base)) or []
-        days = {day for piece, _ in hits if (day := _parse(piece, base)) is not None}
-        return days.pop() if len(days) == 1 else None
-    return found
+        hits = search_dates(text, languages=list(languages), settings=_settings(base)) or []
+        days = {day for piece, _ in hits if (day := _parse(piece, base, languages)) is not None}
+        if days:
+            return days.pop() if len(days) == 1 else None
+    return None
 
 
-def _parse(text: str, base: datetime) -> date | None:
+def _parse(text: str, base: datetime, languages: tuple[str, ...]) -> date | None:
     """The day dateparser finds, if the text gave it a day (not just a month, a year or a weekday-less
     week), with the year chosen here when the text gave none."""
-    data = DateDataParser(languages=["en"], settings=_settings(base)).get_date_data(text)
+    data = DateDataParser(languages=list(languages), settings=_settings(base)).get_date_data(text)
     found: datetime | None = data.date_obj
     parts: tuple[str, ...] = data.parts
     if found is None or "day" not in parts:
@@ -432,8 +592,13 @@ def _settings(base: datetime) -> dict[str, Any]:
 # --- checks -----------------------------------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    text = text.lower().replace("a.m.", "am").replace("p.m.", "pm")
+def _normalise(text: str, language: _Language) -> str:
+    text = text.lower()
+    if language.strip_accents:  # "mañana" and "manana", "miércoles" and "miercoles" read alike
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.replace("a.m.", "am").replace("p.m.", "pm")
+    for pattern, replacement in language.spelling:
+        text = pattern.sub(replacement, text)
     return " ".join(text.split())
 
 

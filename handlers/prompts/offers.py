@@ -36,7 +36,7 @@ def offer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     Nothing of the plan changes here: the offer is kept on the member for their next tap."""
     member_zone = _zone(turn)
     try:
-        found = offers.classify(text, turn.now, member_zone)
+        found = offers.classify(text, turn.now, member_zone, locale=turn.services.renderer.locale)
     except JourneyError as refused:  # empty, or longer than any place can hold
         return _with_menu(turn, turn.render(refused.key, **refused.details))
     if not found.distress:
@@ -121,7 +121,16 @@ def time_answer(turn: Turn, offer: Offer) -> Screen:
     question again with what it needs (which day, which hour), as if the member had typed them there."""
     offers.drop(turn.case, turn.user_id)
     try:
-        step = prompts.answer(turn.case, turn.user_id, offer.text, turn.new_id, turn.now, turn.today, None)
+        step = prompts.answer(
+            turn.case,
+            turn.user_id,
+            offer.text,
+            turn.new_id,
+            turn.now,
+            turn.today,
+            None,
+            locale=turn.services.renderer.locale,
+        )
     except JourneyError as refused:
         pending = prompts.pending(turn.case, turn.user_id)
         if pending is None:

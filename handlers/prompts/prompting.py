@@ -83,7 +83,15 @@ def _read_held(turn: Turn, held: str, question: Screen) -> Screen:
     target = pending.target if pending is not None else None
     try:
         # The bot answers on the person's behalf (where=None): the words came with their own command.
-        step = prompts.answer(turn.case, turn.user_id, held, turn.new_id, turn.now, turn.today)
+        step = prompts.answer(
+            turn.case,
+            turn.user_id,
+            held,
+            turn.new_id,
+            turn.now,
+            turn.today,
+            locale=turn.services.renderer.locale,
+        )
     except JourneyError as refused:
         log.info("held time not read: %s", type(refused).__name__)
         taps = picker.after_reading_error(turn, refused, target or "")

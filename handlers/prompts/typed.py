@@ -61,7 +61,16 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     """Apply text to the pending question and save; or say why not (nothing saved) and ask again."""
     pending = prompts.pending(turn.case, turn.user_id)
     try:
-        step = prompts.answer(turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today, turn.where)
+        step = prompts.answer(
+            turn.case,
+            turn.user_id,
+            text,
+            turn.new_id,
+            turn.now,
+            turn.today,
+            turn.where,
+            locale=turn.services.renderer.locale,
+        )
     except prompts.NothingPending:  # typed outside any question: offer the words a place
         return offers.offer_screen(turn, text, update_id)
     except prompts.AskedElsewhere:

@@ -1,4 +1,5 @@
-"""Read the appointment time a patient types ("next Tuesday 2:30pm", "3.12. 9:00") into one UTC instant.
+"""Read the appointment time a patient types ("next Tuesday 2:30pm", "3.12. 9:00", "mañana a las 10") into one
+UTC instant.
 
 How the text is read, and why:
 - The time of day is found by our own patterns, never by dateparser: dateparser fills a missing time
@@ -20,6 +21,26 @@ How the text is read, and why:
   `NoSuchTime` (with the instant an hour later, a likely meaning); a time that happens twice when DST
   ends is the first one (fold=0), as it is for a person who arrives at the first 1:30.
 - Never reads the clock: `now` is always given.
+
+Spanish (`locale="es"`, also "es-MX", "es-419"; any other locale reads English):
+- The same rules, with Spanish words added to the English ones (a reader may mix them: "Dec 3 a las 10").
+  Case and accents do not matter: "MAÑANA", "manana", "miercoles" read like "mañana", "miércoles".
+- Times of day are still our own patterns: "a las 10", "a la 1", "las 2 y media" (2:30), "las 3 y cuarto"
+  (3:15), "las 3 menos cuarto" (2:45), "las 2 y 10", "a las dos" (hour words after "la"/"las"), "en
+  punto", "14 h", "14:30 h", "9 horas" (but "en 3 horas" is not a time), "a mediodía" (12:00).
+  "de la mañana"/"de la madrugada" are am; "de la tarde", "de la noche", "del mediodía" are pm ("las 12
+  de la noche" is midnight); "a. m."/"p. m." are am/pm. "en la"/"por la tarde" count only after "a las
+  N": "el martes 3 por la tarde" is a day (the 3rd) with no time yet. 1-6 without any of these is
+  afternoon, as in English.
+- "mañana" is tomorrow, except in "de/por/en la mañana" (the morning); "pasado mañana" is the day after
+  (dateparser reads it as tomorrow, so we rewrite it first); "esta tarde" is today.
+- "el próximo lunes", "el lunes que viene" follow the "next Tuesday" rule; "la próxima semana", "el mes
+  que viene" are not a day. "el 22" and "día 22" are a day of this month, or of the next once passed.
+- Numeric dates read the same: one order possible ("25/12") is that day; two ("3/12", "12/03") raise
+  `Ambiguous`, the day-first reading offered first (Spanish speakers in the US write both orders).
+  English offers day first first too (`_Language.day_first`, as before the locale came).
+- dateparser is given Spanish alone, then English: given both at once, it reads "el martes 3 de
+  diciembre" as 3 November.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from handlers.onboarding import screens as onboarding
 from handlers.onboarding.taps import UrgencyAnswer, UrgencyTap
 from handlers.records import screens as record_screens
 from handlers.reminders import screens as reminder_views
-from journey import appointments, cases, deadline, records
-from journey.models import RecordKind, RecordStatus, Reminder, ReminderKind, Urgency
+from journey import appointments, cases, deadline, prompts, records
+from journey.models import PromptKind, RecordKind, RecordStatus, Reminder, ReminderKind, Urgency
 from journey.progress import progress
 from journey.when import InPast, TooFar
 from tests.unit.factories import NOW, OWNER, TODAY, new_case
@@ -107,6 +107,20 @@ def test_the_decide_by_date_is_read_as_a_day_from_today_on() -> None:
         deadline.read_decide_by("1 Nov 2026", today)
     with pytest.raises(TooFar):
         deadline.read_decide_by("1 Jan 2030", today)
+
+
+def test_the_decide_by_date_is_read_in_the_readers_language() -> None:
+    today = date(2026, 11, 23)
+    assert deadline.read_decide_by("25 de diciembre", today, locale="es") == date(2026, 12, 25)
+    assert deadline.read_decide_by("pasado mañana", today, locale="es") == date(2026, 11, 25)
+    with pytest.raises(deadline.NoDay):
+        deadline.read_decide_by("25 de diciembre", today)  # English: "diciembre" is no month
+    with pytest.raises(deadline.TwoDays):
+        deadline.read_decide_by("3/12", today, locale="es")
+    case = new_case()
+    prompts.ask(case, OWNER, PromptKind.DECIDE_BY, None)
+    prompts.answer(case, OWNER, "el 15 de enero", "n1", NOW, TODAY, locale="es")
+    assert case.profile.decide_by == date(2027, 1, 15)
 
 
 def test_days_left_count_to_the_date_and_below_zero_after_it() -> None:

@@ -53,6 +53,21 @@ def test_a_time_that_reads_two_ways_is_offered_without_a_guess() -> None:
     assert found.kind is K.VISIT and found.starts_at is None
 
 
+def test_a_visit_typed_in_spanish_is_read_in_the_readers_language() -> None:
+    found = offers.classify("el viernes 11 de diciembre a las 9:30 de la mañana", NOW, CHICAGO, locale="es")
+    assert found.kind is K.VISIT
+    assert found.starts_at == datetime(2026, 12, 11, 15, 30, tzinfo=UTC)  # 9:30 in Chicago
+    assert offers.classify("mañana a las 10", NOW, CHICAGO).kind is not K.VISIT  # not English words
+
+
+def test_a_visit_time_answered_in_spanish_is_proposed() -> None:
+    case = new_case()
+    case.members[0].settings.zone = CHICAGO
+    prompts.ask(case, OWNER, PromptKind.APPOINTMENT_TIME, "new")
+    step = prompts.answer(case, OWNER, "mañana a las 10", "n1", NOW, NOW.date(), locale="es")
+    assert step.proposed == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
+
+
 def test_with_no_zone_a_time_is_offered_but_not_read() -> None:
     """No zone: the time is not read in one the bot made up; the zone is asked first."""
     found = offers.classify("Friday 11 December 9:30am", NOW, None)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journey.errors import JourneyError
 from journey.when import (
+    YEARS_AHEAD,
     Ambiguous,
     InPast,
     NeedDate,
@@ -18,6 +21,7 @@ from journey.when import (
     TooFar,
     at_time,
     local,
+    read_day,
     read_when,
     reading_at,
 )
@@ -375,3 +379,245 @@ def test_reading_at_checks_like_typed_text() -> None:
         reading_at(date(2029, 1, 1), time(9, 0), NOW, CHICAGO)
     with pytest.raises(NoSuchTime):
         reading_at(date(2027, 3, 14), time(2, 30), NOW, CHICAGO)
+
+
+# --- Spanish -------------------------------------------------------------------------------------------
+# NOW is Monday 23 November 2026, 9:30 in Chicago (CST, UTC-6).
+
+
+def spanish(text: str, now: datetime = NOW) -> Reading:
+    return read_when(text, now, CHICAGO, locale="es")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "assumed_pm"),
+    [
+        (
+            "el martes 3 de diciembre a las 2:30",
+            utc(2026, 12, 3, 20, 30),
+            True,
+        ),  # the date wins over the weekday
+        ("martes 3 de diciembre 14:30", utc(2026, 12, 3, 20, 30), False),
+        ("mañana a las 10", utc(2026, 11, 24, 16, 0), False),
+        ("pasado mañana a las 9", utc(2026, 11, 25, 15, 0), False),
+        ("hoy a las 4 de la tarde", utc(2026, 11, 23, 22, 0), False),
+        ("el 3 de dic. a las 9:15 de la mañana", utc(2026, 12, 3, 15, 15), False),
+        ("25/12 a las 10", utc(2026, 12, 25, 16, 0), False),  # 25 can only be the day
+        ("13/03 a las 10", utc(2027, 3, 13, 16, 0), False),
+        ("el próximo lunes a las 11", utc(2026, 11, 30, 17, 0), False),  # typed on a Monday: next week's
+        ("el lunes que viene a las 11", utc(2026, 11, 30, 17, 0), False),
+        ("en 2 semanas a las 10", utc(2026, 12, 7, 16, 0), False),
+        ("dentro de 2 semanas a las 10", utc(2026, 12, 7, 16, 0), False),
+        ("3 dic las 2 y media", utc(2026, 12, 3, 20, 30), True),
+        ("3 dic las 3 y cuarto", utc(2026, 12, 3, 21, 15), True),
+        ("3 dic a las 3 menos cuarto", utc(2026, 12, 3, 20, 45), True),
+        ("3 dic a la 1 y 10 de la tarde", utc(2026, 12, 3, 19, 10), False),
+        ("3 dic a las dos y media", utc(2026, 12, 3, 20, 30), True),
+        ("3 dic a la una", utc(2026, 12, 3, 19, 0), True),
+        ("3 dic a mediodía", utc(2026, 12, 3, 18, 0), False),
+        ("3 dic al mediodía", utc(2026, 12, 3, 18, 0), False),
+        ("3 dic a las 12 del mediodía", utc(2026, 12, 3, 18, 0), False),
+        ("3 dic 14 h", utc(2026, 12, 3, 20, 0), False),
+        ("3 dic 14:30 h", utc(2026, 12, 3, 20, 30), False),
+        ("3 de diciembre de 2026 a las 14 horas", utc(2026, 12, 3, 20, 0), False),
+        ("3 dic 9 a. m.", utc(2026, 12, 3, 15, 0), False),
+        ("3 dic 2 p. m.", utc(2026, 12, 3, 20, 0), False),
+        ("3 dic 12:30 p. m.", utc(2026, 12, 3, 18, 30), False),
+        ("3 dic 9 am", utc(2026, 12, 3, 15, 0), False),
+        ("3 dic 9:00 a.m", utc(2026, 12, 3, 15, 0), False),
+        ("3 dic a las 10 de la noche", utc(2026, 12, 4, 4, 0), False),
+        ("3 dic a las 7 de la mañana", utc(2026, 12, 3, 13, 0), False),
+        ("3 dic a las 10 en punto", utc(2026, 12, 3, 16, 0), False),
+        ("3 dic a las 02:30", utc(2026, 12, 3, 8, 30), False),  # a leading zero: as written
+        ("martes a las 9 en la mañana", utc(2026, 11, 24, 15, 0), False),
+        ("3 dic por la tarde a las 4", utc(2026, 12, 3, 22, 0), True),
+        ("mañana 9 de la mañana", utc(2026, 11, 24, 15, 0), False),
+        ("mañana a las 10 de la mañana", utc(2026, 11, 24, 16, 0), False),
+        ("para el jueves a las 9 y media de la mañana", utc(2026, 11, 26, 15, 30), False),
+        ("el sábado 5 de diciembre a las 10:00 a.m.", utc(2026, 12, 5, 16, 0), False),
+        ("mié 25 nov 10:00", utc(2026, 11, 25, 16, 0), False),
+        ("el 22 a las 10", utc(2026, 12, 22, 16, 0), False),  # the 22nd of this month has passed
+        ("día 3 a las 10", utc(2026, 12, 3, 16, 0), False),
+        ("3 de enero a las 10", utc(2027, 1, 3, 16, 0), False),  # passed this year: next year's
+        ("la cita es a las 3 de la tarde del 3 de diciembre", utc(2026, 12, 3, 21, 0), False),
+        ("mi cita es el 3 de diciembre a las 2:30", utc(2026, 12, 3, 20, 30), True),
+        ("el 3 de diciembre a las 10.", utc(2026, 12, 3, 16, 0), False),  # a full stop ends the sentence
+        ("3.12. 9:00", utc(2026, 12, 3, 15, 0), False),
+        ("Dec 3 a las 10", utc(2026, 12, 3, 16, 0), False),  # English words read too
+        ("tomorrow at 10", utc(2026, 11, 24, 16, 0), False),
+        # accents left out
+        ("manana a las 10", utc(2026, 11, 24, 16, 0), False),
+        ("pasado manana a las 9", utc(2026, 11, 25, 15, 0), False),
+        ("el miercoles a las 10", utc(2026, 11, 25, 16, 0), False),
+        ("el sabado a las 9", utc(2026, 11, 28, 15, 0), False),
+        ("el proximo lunes a las 11", utc(2026, 11, 30, 17, 0), False),
+        ("3 dic a mediodia", utc(2026, 12, 3, 18, 0), False),
+        ("hoy a las 4 de la tarde", utc(2026, 11, 23, 22, 0), False),
+        # mixed case
+        ("MAÑANA A LAS 10", utc(2026, 11, 24, 16, 0), False),
+        ("El Martes 3 De Diciembre A Las 2:30", utc(2026, 12, 3, 20, 30), True),
+        ("Mañana A Las 10 De La Mañana", utc(2026, 11, 24, 16, 0), False),
+        ("EL MIÉRCOLES A LAS 9 A. M.", utc(2026, 11, 25, 15, 0), False),
+    ],
+)
+def test_reads_what_spanish_speakers_type(text: str, expected: datetime, assumed_pm: bool) -> None:
+    assert spanish(text) == Reading(starts_at=expected, zone=CHICAGO, assumed_pm=assumed_pm)
+
+
+@pytest.mark.parametrize("locale", ["es-MX", "es_419", "ES"])
+def test_every_spanish_locale_reads_spanish(locale: str) -> None:
+    assert read_when("mañana a las 10", NOW, CHICAGO, locale=locale).starts_at == utc(2026, 11, 24, 16, 0)
+
+
+def test_spanish_words_are_not_read_in_english() -> None:
+    with pytest.raises(NoDate):  # neither "mañana" nor "a las 10" is English
+        read_when("mañana a las 10", NOW, CHICAGO)
+    with pytest.raises(NoDate):
+        read_when("mañana a las 10", NOW, CHICAGO, locale="fr")  # a locale we do not read: English
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "at"),
+    [
+        ("3/12 9:00", date(2026, 12, 3), date(2027, 3, 12), time(9, 0)),  # day first, offered first
+        ("12/03", date(2027, 3, 12), date(2026, 12, 3), None),
+        ("3-12-26 a las 10", date(2026, 12, 3), date(2026, 3, 12), time(10, 0)),
+        ("viernes 4/12 a las 3 pm", date(2026, 12, 4), date(2027, 4, 12), time(15, 0)),
+        (
+            "el próximo martes a las 10",
+            date(2026, 11, 24),
+            date(2026, 12, 1),
+            time(10, 0),
+        ),  # typed on a Monday
+    ],
+)
+def test_spanish_dates_that_read_two_ways_are_asked_day_first(
+    text: str, first: date, second: date, at: time | None
+) -> None:
+    with pytest.raises(Ambiguous) as raised:
+        spanish(text)
+    assert raised.value.details == {"first": first, "second": second, "at": at}
+
+
+def test_the_order_offered_can_still_be_chosen() -> None:
+    with pytest.raises(Ambiguous) as raised:
+        read_when("3/12 9:00", NOW, CHICAGO, False, locale="es")
+    assert (raised.value.first, raised.value.second) == (date(2027, 3, 12), date(2026, 12, 3))
+
+
+def test_el_proximo_martes_later_in_the_week_is_the_coming_one() -> None:
+    assert spanish("el próximo martes a las 2:30", now=FRIDAY).starts_at == utc(2026, 12, 1, 20, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("el martes", date(2026, 11, 24)),
+        ("mañana", date(2026, 11, 24)),
+        ("manana", date(2026, 11, 24)),
+        ("mañana por la mañana", date(2026, 11, 24)),  # the morning, not tomorrow twice
+        ("mañana en la tarde", date(2026, 11, 24)),
+        ("pasado mañana", date(2026, 11, 25)),
+        ("hoy", date(2026, 11, 23)),
+        ("esta tarde", date(2026, 11, 23)),
+        ("el 3 de diciembre", date(2026, 12, 3)),
+        ("el 3 de diciembre por la tarde", date(2026, 12, 3)),
+        ("el martes 3 por la tarde", date(2026, 12, 3)),  # "3 por la tarde" is the day, not 3:00
+        ("en 2 semanas", date(2026, 12, 7)),
+        ("25/12", date(2026, 12, 25)),
+        ("SÁBADO", date(2026, 11, 28)),
+    ],
+)
+def test_a_spanish_day_without_a_time_needs_the_time(text: str, day: date) -> None:
+    with pytest.raises(NeedTime) as raised:
+        spanish(text)
+    assert raised.value.details == {"day": day}
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "assumed_pm"),
+    [
+        ("a las 10", time(10, 0), False),
+        ("las 2 y media", time(14, 30), True),
+        ("las 3 y cuarto", time(15, 15), True),
+        ("a mediodía", time(12, 0), False),
+        ("a las 9 de la mañana", time(9, 0), False),
+        ("a las 12 de la noche", time(0, 0), False),  # midnight
+        ("a las 3 de la madrugada", time(3, 0), False),
+        ("14 h", time(14, 0), False),
+    ],
+)
+def test_a_spanish_time_alone_needs_the_day(text: str, at: time, assumed_pm: bool) -> None:
+    with pytest.raises(NeedDate) as raised:
+        spanish(text)
+    assert raised.value.details == {"at": at, "assumed_pm": assumed_pm}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hola", "gracias doctor", "diciembre", "la próxima semana", "la semana que viene", "el mes que viene",
+     "en 3 meses", "en 3 horas", "dentro de 2 horas", "31/04", "el doctor va a llamar", "pronto", ""],
+)  # fmt: skip
+def test_nothing_date_like_in_spanish_is_no_date(text: str) -> None:
+    with pytest.raises(NoDate) as raised:
+        spanish(text)
+    assert raised.value.details == {"text": text}
+
+
+def test_spanish_past_and_far_are_refused_like_english() -> None:
+    with pytest.raises(InPast):
+        spanish("ayer a las 10")
+    with pytest.raises(InPast):
+        spanish("hoy a las 9 de la mañana")  # 9:00, and it is 9:30
+    with pytest.raises(TooFar):
+        spanish("3 de diciembre de 2029 a las 10")
+
+
+def test_a_day_alone_reads_spanish() -> None:
+    today = date(2026, 11, 23)
+    assert read_day("25 de diciembre", today, locale="es") == date(2026, 12, 25)
+    assert read_day("25/12", today, locale="es") == date(2026, 12, 25)
+    assert read_day("pasado mañana a las 10", today, locale="es") == date(2026, 11, 25)
+    with pytest.raises(Ambiguous) as raised:
+        read_day("3/12", today, locale="es")
+    assert (raised.value.first, raised.value.second) == (date(2026, 12, 3), date(2027, 3, 12))
+    with pytest.raises(NoDate):
+        read_day("la próxima semana", today, locale="es")
+
+
+# Words a Spanish speaker might type, run together in any order with anything else: the reader answers
+# with a reading or one of our errors, never a crash.
+SPANISH_WORDS = [
+    "el", "la", "las", "a", "de", "del", "y", "menos", "media", "cuarto", "en", "punto", "por", "mañana",
+    "manana", "pasado", "hoy", "ayer", "tarde", "noche", "madrugada", "mediodía", "medio día", "próximo",
+    "que viene", "semana", "semanas", "días", "mes", "año", "lunes", "miércoles", "sábado", "dic.", "diciembre",
+    "3", "12", "25", "0", "99", "2:30", "14 h", "14:30 h", "a. m.", "p. m.", "am", "pm", "h", "horas", "3/12",
+    "25/12", "12/03/2026", "3.12.", "31/02", "dos", "una", "doce", ",", ".", "-", "/", ":", "ñ", "é",
+    "\u0301", "\u00a0", "\u202f", "\u0663", "\uff11\uff12", "\u00b2", "\u00bd", "\x00", "\U0001f600",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(
+        st.lists(st.sampled_from(SPANISH_WORDS), max_size=12).map(" ".join),
+        st.lists(st.sampled_from(SPANISH_WORDS), max_size=12).map("".join),
+        st.text(max_size=80),
+    ),
+    locale=st.sampled_from(["es", "en"]),
+    hours=st.integers(min_value=-24 * 400, max_value=24 * 400),
+)
+def test_no_text_crashes_the_reader(text: str, locale: str, hours: int) -> None:
+    now = NOW + timedelta(hours=hours)
+    try:
+        reading = read_when(text, now, CHICAGO, locale=locale)
+    except JourneyError:
+        pass
+    else:
+        assert now <= reading.starts_at <= now.replace(year=now.year + YEARS_AHEAD)
+    try:
+        day = read_day(text, now.date(), locale=locale)
+    except JourneyError:
+        pass
+    else:
+        assert now.date() <= day

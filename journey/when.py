@@ -48,6 +48,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
@@ -401,6 +402,7 @@ _ES_WORD_FIXES = (
     # a part of the day without an hour ("mañana por la mañana"): the day is what is left
     (re.compile(r"\b(?:por|en|de)\s+la\s+(?:manana|tarde|noche|madrugada)\b"), " "),
 )
+_Replacement = str | Callable[[re.Match[str]], str]
 _HOUR_WORDS = (
     "una",
     "dos",
@@ -415,7 +417,7 @@ _HOUR_WORDS = (
     "once",
     "doce",
 )
-_ES_SPELLING = (
+_ES_SPELLING: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     (re.compile(r"(?<![a-z])([ap])\.\s?m\b\.?"), r"\1m"),  # "a. m.", "p.m"
     (
         re.compile(r"\b(las?)\s+(" + "|".join(_HOUR_WORDS) + r")\b"),  # "a las dos y media"
@@ -430,7 +432,7 @@ class _Language:
 
     day_first: bool  # which reading of "12/03" is offered first when it reads both ways
     time_patterns: tuple[re.Pattern[str], ...]
-    spelling: tuple[tuple[re.Pattern[str], Any], ...]  # before anything is read
+    spelling: tuple[tuple[re.Pattern[str], _Replacement], ...]  # before anything is read
     fixes: tuple[tuple[re.Pattern[str], str], ...]  # on the text left once the time is out
     period_not_a_day: re.Pattern[str]
     day_word: re.Pattern[str]

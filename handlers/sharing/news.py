@@ -96,4 +96,4 @@ def _visit(turn: Turn, appointment_id: str) -> Markup:
     visit = next((a for a in turn.case.appointments if a.id == appointment_id), None)
     if visit is None:
         return Markup("")
-    return Markup(turn.services.renderer.render("news_when", a=visit))  # already escaped HTML
+    return Markup(turn.words.render("news_when", a=visit))  # already escaped HTML

@@ -63,10 +63,11 @@ from journey.text import LINK, LONG, SHORT
 from sandbox.html_check import parse_html, utf16_len
 from storage import InMemoryCaseRepository
 from templates import ROOT as TEMPLATES_ROOT
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
 
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 WIDE = "Ω<&>" * 200  # HTML-special and non-ASCII, to be cut to each field's limit
 # The longest value each visit detail may hold: any text, a number to call, a single web link.
 LONGEST_DETAIL = {
@@ -138,7 +139,7 @@ def turn_for(case: Case) -> Turn:
             if other.owner_id != OWNER:
                 other.members.append(Member(user_id=OWNER, role=Role.VIEWER))
             repo.save_case(other)
-    services = Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    services = Services(repo, WORDS, lambda: NOW, ZoneInfo("America/Chicago"))
     return Turn(services, case, OWNER, NOW, "newid")
 
 

@@ -7,12 +7,22 @@ whoever linked it until someone changes it. Anything else reads English.
 
 from __future__ import annotations
 
+import enum
+
 from journey.access import Right, find_member, require, require_member
 from journey.errors import Gone
 from journey.models import Case
 
-ENGLISH = "en"
-LANGUAGES = ("en", "es")  # each has a folder of words in templates/
+
+class Language(enum.StrEnum):
+    """The languages the bot speaks: each has a folder of words in templates/."""
+
+    ENGLISH = "en"
+    SPANISH = "es"
+
+
+ENGLISH = Language.ENGLISH.value
+LANGUAGES = tuple(lang.value for lang in Language)
 
 
 def from_telegram(language_code: str | None) -> str:

@@ -111,8 +111,10 @@ class Renderer:
         words = self._strings["until"]
         if minutes < 0:
             return str(words["past"])
+        if minutes <= 1:
+            return str(words["one_minute"])
         if minutes < 90:
-            return str(words["minutes"]).replace("{n}", str(max(minutes, 1)))
+            return str(words["minutes"]).replace("{n}", str(minutes))
         if minutes < 36 * 60:
             return str(words["hours"]).replace("{n}", str(round(minutes / 60)))
         return str(words["days"]).replace("{n}", str(round(minutes / (24 * 60))))

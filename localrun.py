@@ -36,21 +36,23 @@ log = logging.getLogger("localrun")
 
 DEFAULT_PORT = 8080
 # (user id, first name, what the page calls them). Private chat ids equal user ids, as on Telegram.
+# Telegram tells the bot each person's app language: Lucía's phone is in Spanish, so she reads Spanish.
 PEOPLE = (
-    (1001, "Maria", "Maria (patient)"),
-    (1002, "Dana", "Dana (daughter)"),
-    (1003, "Sam", "Sam (friend)"),
+    (1001, "Maria", "Maria (patient)", "en"),
+    (1002, "Dana", "Dana (daughter)", "en"),
+    (1003, "Sam", "Sam (friend)", "en"),
+    (1004, "Lucía", "Lucía (sister, reads Spanish)", "es-MX"),
 )
 FAMILY_GROUP = (-1001, "Family")
 
 
 def populate(server: SandboxServer) -> dict[int, str]:
     """Make up the people and the family group; returns the page's labels for them."""
-    for user_id, first_name, _ in PEOPLE:
-        server.user(user_id, first_name)
+    for user_id, first_name, _, language_code in PEOPLE:
+        server.user(user_id, first_name, language_code)
     group_id, title = FAMILY_GROUP
     server.group(group_id, title, privacy_mode=True)
-    return {user_id: label for user_id, _, label in PEOPLE}
+    return {user_id: label for user_id, _, label, _ in PEOPLE}
 
 
 def banner(url: str, data_dir: Path, temporary: bool) -> str:

@@ -22,7 +22,7 @@ import handlers
 from handlers.plumbing.lanes import LaneProcessor
 from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from handlers.plumbing.sender import TelegramSender
-from handlers.plumbing.turn import PLANS_KEY, SERVICES_KEY, Services, services
+from handlers.plumbing.turn import PLANS_KEY, SERVICES_KEY, Services, chat_words, services
 from handlers.reminders.screens import reminder_message
 from handlers.sharing import news
 from journey.retention import Retention
@@ -30,7 +30,7 @@ from service.courier import Courier
 from service.work import Plans
 from settings import Settings
 from storage.repository import CaseRepository
-from templates import Renderer
+from templates import Words
 
 log = logging.getLogger("bot")
 COURIER_KEY = "courier"
@@ -103,7 +103,7 @@ def build_application(
     )
     s = Services(
         repo,
-        Renderer(),
+        Words(),
         clock,
         settings.timezone,
         bot_username=lambda: app.bot.username,
@@ -191,19 +191,24 @@ async def _stop(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _too_many(app: Application, chat_id: int, count: int) -> None:  # type: ignore[type-arg]
     """A chat sent more at once than we queue: say so once, after answering the rest."""
-    text = services(app).renderer.render("errors/too_many", count=count)
+    words = await chat_words(app, chat_id, chat_id, None)  # a private chat's id is the person's
+    text = words.render("errors/too_many", count=count)
     await app.bot.send_message(chat_id, text)
 
 
 async def _announce(app: Application) -> None:  # type: ignore[type-arg]
     """Register the command list and descriptions with Telegram. Failing here must not stop the bot."""
-    renderer = services(app).renderer
-    commands = [BotCommand(name, renderer.label(f"commands/{name}")) for name in COMMANDS]
-    in_groups = [BotCommand(name, renderer.label(f"commands/{name}")) for name in GROUP_COMMANDS]
+    words = services(app).words
     try:
-        await app.bot.set_my_commands(commands)
-        await app.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats())
-        await app.bot.set_my_description(renderer.label("about/description"))
-        await app.bot.set_my_short_description(renderer.label("about/short"))
+        for locale in words.locales:
+            # The default locale also answers for every language we have no words in (no language_code).
+            code = None if locale == words.default.locale else locale
+            renderer = words.of(locale)
+            commands = [BotCommand(name, renderer.label(f"commands/{name}")) for name in COMMANDS]
+            in_groups = [BotCommand(name, renderer.label(f"commands/{name}")) for name in GROUP_COMMANDS]
+            await app.bot.set_my_commands(commands, language_code=code)
+            await app.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code)
+            await app.bot.set_my_description(renderer.label("about/description"), language_code=code)
+            await app.bot.set_my_short_description(renderer.label("about/short"), language_code=code)
     except TelegramError as error:
         log.warning("could not register commands with Telegram: %s", type(error).__name__)

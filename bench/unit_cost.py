@@ -28,7 +28,7 @@ from handlers.menu import screens as menu
 from handlers.plumbing.turn import Services, Turn
 from journey import reminders
 from storage import TinyDBCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.storage_helpers import full_case
 
 CASE_ID = "case_bench_01"
@@ -53,7 +53,7 @@ def main() -> None:
         case = repo.load_case(CASE_ID)
         assert case is not None
         path = Path(tmp) / "data" / "cases" / f"{CASE_ID}.json"
-        services = Services(repo, Renderer(), lambda: datetime.now(UTC), ZoneInfo("UTC"))
+        services = Services(repo, Words(), lambda: datetime.now(UTC), ZoneInfo("UTC"))
         now = datetime.now(UTC)
         rows = [
             ("baseline: json.loads of the plan file", timed(lambda: json.loads(path.read_bytes()), reps)),

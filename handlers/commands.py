@@ -15,7 +15,7 @@ from handlers.menu import screens as menu
 from handlers.outcome import screens as outcome
 from handlers.paper import screens as paper
 from handlers.plumbing.reply import send_screen
-from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services, words_of
 from handlers.prompts import typed as messages
 from handlers.prompts.asking import show_prompt
 from handlers.questions import screens as questions
@@ -54,6 +54,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user.id,
         partial(_start, s, new_id, update.update_id),
         actor_name=user.first_name,
+        actor_language=user.language_code,
         update_id=update.update_id,
         message_id=message.message_id,
     )
@@ -69,7 +70,7 @@ def _start(s: Services, new_id: str, update_id: int, work: Work) -> Screen | Non
         case = cases.start_case(new_case_id(), work.actor, work.now, s.repo.cases_of_user(work.actor))
     except JourneyError as refused:
         log.info("refused a new plan: %s", type(refused).__name__)
-        return Screen(s.renderer.render(refused.key, **refused.details))
+        return Screen(words_of(s, work).render(refused.key, **refused.details))
     prompt = prompts.ask(
         case, work.actor, PromptKind.PATIENT_NAME, where=Where(work.chat_id, work.message_id)
     )
@@ -97,10 +98,11 @@ async def _invited(update: Update, context: ContextTypes.DEFAULT_TYPE, token: st
             partial(_join_preview, s, new_id, parsed.secret),
             actor=user.id,
             chat_id=message.chat_id,
+            actor_language=user.language_code,
         )
     except JourneyError as refused:
         log.info("refused an invite link: %s", type(refused).__name__)
-        await message.reply_text(s.renderer.render(refused.key, **refused.details))
+        await message.reply_text(s.words_for(user.language_code).render(refused.key, **refused.details))
         return
     await send_screen(message, screen)
 
@@ -138,18 +140,19 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, build: Build
             user.id,
             partial(_opened, s, new_id, update.update_id, build),
             actor_name=user.first_name,
+            actor_language=user.language_code,
             update_id=update.update_id,
             message_id=message.message_id,
         )
     except JourneyError as refused:  # refused at save time (journey/access.py): nothing was written
-        screen = Screen(s.renderer.render(refused.key, **refused.details))
+        screen = Screen(s.words_for(user.language_code).render(refused.key, **refused.details))
     if screen is not None:
         await send_screen(message, screen)
 
 
 def _opened(s: Services, new_id: str, update_id: int, build: Build, work: Work) -> Screen | None:
     if work.case is None:
-        return Screen(s.renderer.render("errors/no_case"))
+        return Screen(words_of(s, work).render("errors/no_case"))
     return _member_screen(s, work, new_id, update_id, build)
 
 
@@ -158,7 +161,7 @@ def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: 
     try:
         member = require_member(work.case, work.person)
     except JourneyError as refused:
-        return Screen(s.renderer.render(refused.key, **refused.details))
+        return Screen(words_of(s, work).render(refused.key, **refused.details))
     if cases.is_repeat(member, update_id):
         return None
     turn = Turn.of(s, work, work.case, new_id)
@@ -169,7 +172,7 @@ def _member_screen(s: Services, work: Work, new_id: str, update_id: int, build: 
         return build(turn, had_pending)
     except JourneyError as refused:  # e.g. /appointment <time> from a viewer, or no room for a visit
         log.info("refused a command: %s", type(refused).__name__)
-        return Screen(s.renderer.render(refused.key, **refused.details))
+        return Screen(turn.words.render(refused.key, **refused.details))
 
 
 def screen_command(
@@ -233,11 +236,15 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await plans(context).read(lambda repo: bool(repo.cases_of_user(user.id))):
         await plans(context).read(lambda repo: repo.forget_user(user.id))
-        await send_screen(message, Screen(services(context).renderer.render("rights/nothing_stored")))
+        await send_screen(
+            message, Screen(services(context).words_for(user.language_code).render("rights/nothing_stored"))
+        )
         return
     await _open(update, context, lambda turn, _: rights.show_erase(turn))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(services(context).renderer.render("errors/unknown_command"))
+        code = update.effective_user.language_code if update.effective_user is not None else None
+        words = services(context).words_for(code)
+        await update.effective_message.reply_text(words.render("errors/unknown_command"))

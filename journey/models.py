@@ -349,6 +349,7 @@ class MemberSettings:
     reminders_off: list[ReminderKind] = field(default_factory=list)
     blocked: bool = False  # Telegram said 403: the user blocked the bot, so nothing more is sent
     notify: Notify = Notify.ALL
+    language: str | None = None  # journey/language.py; None until proposed from Telegram's or chosen
 
 
 # --- members and what the bot waits for ------------------------------------------------------------
@@ -490,6 +491,7 @@ class GroupChat:
     chat_id: int
     linked_by: int
     linked_at: datetime
+    language: str | None = None  # None: the language of whoever linked it
 
 
 # --- the outbox: news waiting to be sent --------------------------------------------------------------

@@ -292,7 +292,9 @@ def link_group(case: Case, chat_id: int, by: int, now: datetime) -> GroupChat:
     existing = next((g for g in case.groups if g.chat_id == chat_id), None)
     if existing is not None:
         return existing
-    group = GroupChat(chat_id=chat_id, linked_by=by, linked_at=now)
+    # The group reads what its linker reads, until someone changes it (journey/language.py).
+    linker = find_member(case, by)
+    group = GroupChat(chat_id, by, now, linker.settings.language if linker is not None else None)
     case.groups.append(group)
     return group
 

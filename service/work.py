@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
-from journey import access, activity, cases, outbox, reminders, retention, sharing
+from journey import access, activity, cases, language, outbox, reminders, retention, sharing
 from journey.access import find_member
 from journey.errors import JourneyError
 from journey.models import Case, Letter
@@ -55,6 +55,7 @@ class Work:
     now: datetime
     actor: int | None = None  # who acts (None: the bot itself, e.g. recording a reminder's outcome)
     actor_name: str | None = None  # Telegram's first name, kept so others read "Dana marked ..."
+    actor_language: str | None = None  # Telegram's language_code: proposed once as the member's language
     chat_id: int | None = None  # where it happened, which already shows the change
     message_id: int | None = None  # the message it came with (a typed one, or the one under a button)
     changed: bool = False
@@ -130,11 +131,13 @@ class Plans:
         chat_id: int | None = None,
         update_id: int | None = None,
         message_id: int | None = None,
+        actor_language: str | None = None,
     ) -> T:
         """Load plan `case_id` (None or unknown: `work.case` is None), decide, commit what changed."""
         async with self._locks.hold(case_id):
+            who = (actor, actor_name, actor_language)
             work, result = await asyncio.to_thread(
-                self._unit, case_id, decide, actor, actor_name, chat_id, update_id, message_id
+                self._unit, case_id, decide, who, chat_id, update_id, message_id
             )
         self._after(work)
         return result
@@ -148,6 +151,7 @@ class Plans:
         actor_name: str | None = None,
         update_id: int,
         message_id: int | None = None,
+        actor_language: str | None = None,
     ) -> T:
         """The same, for the plan this chat works on (see `locate`).
 
@@ -160,6 +164,7 @@ class Plans:
             chat_id=chat_id,
             update_id=update_id,
             message_id=message_id,
+            actor_language=actor_language,
         )
         linked = await asyncio.to_thread(self.repo.linked_case_id, chat_id)
         if linked is not None:
@@ -183,14 +188,15 @@ class Plans:
         self,
         case_id: str | None,
         decide: Decide[T],
-        actor: int | None,
-        actor_name: str | None,
+        who: tuple[int | None, str | None, str | None],
         chat_id: int | None,
         update_id: int | None,
         message_id: int | None,
     ) -> tuple[Work, T]:
+        """`who`: the person acting, their first name and Telegram's language code (all None: the bot)."""
+        actor, actor_name, actor_language = who
         case = self.repo.load_case(case_id) if case_id is not None else None
-        work = Work(case, self.clock(), actor, actor_name, chat_id, message_id)
+        work = Work(case, self.clock(), actor, actor_name, actor_language, chat_id, message_id)
         result = decide(work)
         self._commit(work)
         if update_id is not None and (work.changed or work.created or work.deleted or work.links):
@@ -248,6 +254,7 @@ class Plans:
             if work.update_id is not None:
                 cases.remember_update(member, work.update_id)
             sharing.note_name(member, work.actor_name)
+            language.propose(case, member.user_id, work.actor_language)
         reminders.replan(case, work.now)
         if work.actor is not None:
             retention.touch(case, work.now)  # a person's change; the bot's own saves do not count

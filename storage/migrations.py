@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 10
+CURRENT_SCHEMA = 11
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -136,6 +136,19 @@ def _v9_to_v10(doc: Document) -> Document:
     return doc
 
 
+def _v10_to_v11(doc: Document) -> Document:
+    """Schema 11 keeps the language each member reads, and each linked group's (journey/language.py).
+    None: not chosen yet, so a member gets Telegram's language the next time they act, and a group
+    reads its linker's. Every plan before this one was English."""
+    for member in doc.get("members", []):
+        if isinstance(member, dict) and isinstance(member.get("settings"), dict):
+            member["settings"].setdefault("language", None)
+    for group in doc.get("groups", []):
+        if isinstance(group, dict):
+            group.setdefault("language", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -147,6 +160,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     7: _v7_to_v8,
     8: _v8_to_v9,
     9: _v9_to_v10,
+    10: _v10_to_v11,
 }
 
 

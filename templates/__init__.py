@@ -16,11 +16,17 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
+from babel.dates import format_date, format_datetime
 
 from templates.content import Content, load_content
 
 ROOT = Path(__file__).parent
 DEFAULT_LOCALE = "en"
+
+
+def locales() -> tuple[str, ...]:
+    """The locales that have words: a folder with a strings.toml."""
+    return tuple(sorted(p.name for p in ROOT.iterdir() if (p / "strings.toml").is_file()))
 
 
 class Renderer:
@@ -49,10 +55,10 @@ class Renderer:
             lstrip_blocks=True,
         )
         self._cache: dict[tuple[int, str], jinja2.Template] = {}
-        formats = self._strings["formats"]
         for env in (self._html, self._plain):
-            env.globals.update(content=self.content, label=self.label)
-            env.filters["day"] = lambda d: _format_day(d, formats["day"])
+            env.globals.update(content=self.content, label=self.label, locale=locale)
+            env.filters["day"] = lambda d: self.dated(d, "day")
+            env.filters["dated"] = self.dated
             env.filters["when"] = lambda moment, zone: self._when(moment, zone)
             env.filters["until"] = lambda moment, now: self._until(moment, now)
             env.filters["city"] = city_name
@@ -86,10 +92,17 @@ class Renderer:
         """A button label: plain text (Telegram shows button text as is, so no HTML escaping)."""
         return self._compiled(self._plain, self._string(f"buttons/{key}")).render(**context).strip()
 
+    def dated(self, value: date | datetime, form: str) -> str:
+        """A date or a wall-clock time in this locale's words (Babel, CLDR): `form` names a pattern in
+        strings.toml's [formats] ("day": "Thu 3 Dec 2026"; "jue 3 dic 2026" in Spanish)."""
+        pattern = self._string(f"formats/{form}")
+        if isinstance(value, datetime):
+            return format_datetime(value.replace(tzinfo=None), pattern, locale=self.locale)
+        return format_date(value, pattern, locale=self.locale)
+
     def _when(self, moment: datetime, zone: str) -> str:
         """ "Thursday 3 December 2026, 2:30 PM, Chicago time": always with the zone, never a bare offset."""
-        local = moment.astimezone(ZoneInfo(zone))
-        text = local.strftime(self._strings["formats"]["when"])
+        text = self.dated(moment.astimezone(ZoneInfo(zone)), "when")
         return self._string("formats/in_zone").replace("{when}", text).replace("{city}", city_name(zone))
 
     def _until(self, moment: datetime, now: datetime) -> str:
@@ -98,8 +111,10 @@ class Renderer:
         words = self._strings["until"]
         if minutes < 0:
             return str(words["past"])
+        if minutes <= 1:
+            return str(words["one_minute"])
         if minutes < 90:
-            return str(words["minutes"]).replace("{n}", str(max(minutes, 1)))
+            return str(words["minutes"]).replace("{n}", str(minutes))
         if minutes < 36 * 60:
             return str(words["hours"]).replace("{n}", str(round(minutes / 60)))
         return str(words["days"]).replace("{n}", str(round(minutes / (24 * 60))))
@@ -125,10 +140,25 @@ class Renderer:
         return self._cache[key]
 
 
+class Words:
+    """One Renderer per locale, all built at start (renders run in worker threads: nothing is built
+    lazily there). A locale without words falls back to the default one."""
+
+    def __init__(self, default: str = DEFAULT_LOCALE) -> None:
+        self.default = Renderer(default)
+        self._by_locale = {default: self.default}
+        for locale in locales():
+            if locale not in self._by_locale:
+                self._by_locale[locale] = Renderer(locale)
+
+    def of(self, locale: str | None) -> Renderer:
+        return self._by_locale.get(locale or "", self.default)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self._by_locale)
+
+
 def city_name(zone: str) -> str:
     """ "America/Los_Angeles" -> "Los Angeles", for "Los Angeles time"."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def _format_day(value: date, pattern: str) -> str:
-    return value.strftime(pattern).replace(" 0", " ")

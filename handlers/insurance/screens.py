@@ -22,7 +22,7 @@ CALLS_PAGE = 4  # a call with the longest notes is ~800 characters; four stay un
 
 
 def show_insurance(turn: Turn, _: InsuranceTap | None = None) -> Screen:
-    content = turn.services.renderer.content
+    content = turn.words.content
     answers = turn.case.insurance.answers
     rows = [
         [
@@ -59,7 +59,7 @@ def show_question(turn: Turn, tap: InsuranceQuestionTap) -> Screen:
         per_row=len(Answer),
     )
     rows.append([turn.button(turn.label("back"), InsuranceTap())])
-    entry = turn.services.renderer.content.insurance_questions[question]
+    entry = turn.words.content.insurance_questions[question]
     return turn.screen("insurance/question", rows, entry=entry, current=current)
 
 
@@ -93,7 +93,7 @@ def show_calls(turn: Turn, tap: CallsTap) -> Screen:
 
 def show_outcome(turn: Turn, _: OutcomeTap | None = None) -> Screen:
     current = turn.case.insurance.outcome
-    outcomes = turn.services.renderer.content.outcomes
+    outcomes = turn.words.content.outcomes
     rows = choices(turn, InsuranceOutcome, lambda o: o is current, lambda o: outcomes[o].label, SetOutcomeTap)
     rows.append([turn.button(turn.label("back"), InsuranceTap())])
     return turn.screen("insurance/outcome", rows)

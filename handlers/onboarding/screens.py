@@ -10,7 +10,7 @@ from journey.models import Reason
 
 
 def show_reasons(turn: Turn, _: ReasonTap | None = None) -> Screen:
-    labels = turn.services.renderer.content.reasons
+    labels = turn.words.content.reasons
     rows = toggles(
         turn,
         Reason,

@@ -45,7 +45,7 @@ def _sheet(turn: Turn, which: str) -> Screen:
 def sheet_file(turn: Turn, visit: Appointment | None = None) -> OutgoingFile:
     """The prep sheet as a document to send: for `visit`, else the next one (also what /export adds)."""
     visit = visit or appointments.next_appointment(turn.case, turn.now)
-    pdf = prep_sheet(turn.case, turn.services.renderer, turn.now, visit.id if visit else None)
+    pdf = prep_sheet(turn.case, turn.words, turn.now, visit.id if visit else None)
     day = (visit.starts_at if visit else turn.now).date()
     return OutgoingFile(f"prep-sheet-{day:%Y-%m-%d}.pdf", pdf, turn.render("paper/sheet_caption", a=visit))
 
@@ -55,7 +55,7 @@ def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:
     if turn.in_group:  # not a place for the patient's health details
         return _private_only(turn)
     found = places(turn.case)
-    renderer = turn.services.renderer
+    renderer = turn.words
     files = tuple(
         OutgoingFile(
             f"records-request-{n}.pdf",

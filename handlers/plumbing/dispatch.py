@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from handlers.plumbing.callbacks import InvalidButton, NoopTap, Tap, decode
 from handlers.plumbing.reply import edit_screen, send_new
-from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.plumbing.turn import Screen, Services, Turn, plans, reader_words, services
 from journey import cases, prompts
 from journey.access import require_editor, require_member
 from journey.errors import Gone, JourneyError
@@ -124,9 +124,11 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
         user_id=query.from_user.id,
         user_name=query.from_user.first_name,
         chat_id=query.message.chat.id if query.message is not None else None,
+        language_code=query.from_user.language_code,
         query_id=query.id,
         update_id=update.update_id,
     )
+    case_id: str | None = None
     try:
         case_id, tap = decode(query.data)
         screen = await plans(context).run(
@@ -134,6 +136,7 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
             partial(_press, s, routes, tap, press),
             actor=press.user_id,
             actor_name=press.user_name,
+            actor_language=press.language_code,
             chat_id=press.chat_id,
             update_id=update.update_id,
             message_id=query.message.message_id if query.message is not None else None,
@@ -143,11 +146,12 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
         return
     except InvalidButton:
         log.info("refused a malformed or stale button")
-        await _alert(query, s.renderer.render("errors/stale_button"))
+        await _alert(query, s.words_for(query.from_user.language_code).render("errors/stale_button"))
         return
     except JourneyError as refused:
         log.info("refused a button: %s", type(refused).__name__)
-        await _alert(query, s.renderer.render(refused.key, **refused.details))
+        words = await reader_words(context, case_id, press.user_id, query.from_user.language_code)
+        await _alert(query, words.render(refused.key, **refused.details))
         return
     await query.answer()
     if screen is not None:
@@ -168,6 +172,7 @@ class Press:
     chat_id: int | None
     query_id: str
     update_id: int
+    language_code: str | None = None  # Telegram's guess of their language
 
 
 def _press(s: Services, routes: Routes, tap: Tap, press: Press, work: Work) -> Screen | None:

@@ -52,8 +52,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     plans = context.application.bot_data.get(PLANS_KEY)
     saved = update_id is not None and plans is not None and plans.committed(update_id)
-    renderer = context.application.bot_data["services"].renderer
-    text = renderer.render("errors/saved_not_shown" if saved else "errors/generic")
+    user = update.effective_user
+    words = context.application.bot_data["services"].words_for(user.language_code if user else None)
+    text = words.render("errors/saved_not_shown" if saved else "errors/generic")
     if update.callback_query is not None:
         # Stop the button's spinner: an unanswered press keeps the person's app waiting.
         try:

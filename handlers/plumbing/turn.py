@@ -17,12 +17,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
 from handlers.plumbing.callbacks import Tap, encode
+from journey import language
 from journey.models import Case
 from journey.prompts import Where
 from service.sending import OutFile, Outgoing
 from service.work import Plans, Work
 from storage.repository import CaseRepository
-from templates import Renderer
+from templates import Renderer, Words
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -33,7 +34,7 @@ class Services:
     """Everything handlers need, built once in bot.py and kept in `application.bot_data`."""
 
     repo: CaseRepository
-    renderer: Renderer
+    words: Words  # every locale's Renderer: pick the reader's (Turn.words, or words_for below)
     clock: Callable[[], datetime]
     zone: tzinfo
     # The bot's @username, for invite links (known once the bot has asked Telegram who it is).
@@ -45,6 +46,10 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def words_for(self, language_code: str | None) -> Renderer:
+        """Words for someone outside any plan we loaded: Telegram's guess of their language."""
+        return self.words.of(language.from_telegram(language_code))
 
 
 SERVICES_KEY = "services"
@@ -150,11 +155,24 @@ class Turn:
         """The plan changed: the unit of work saves it once, after the decision, with its news."""
         self.unit.save(update_id)
 
+    @property
+    def language(self) -> str:
+        """The reader's language: a linked group's in a group, else the member's (Telegram's guess for a
+        member who never chose, e.g. a stranger who taps an invite link)."""
+        chat = self.chat_id if self.chat_id is not None else self.user_id
+        guess = language.from_telegram(self.work.actor_language) if self.work is not None else None
+        return language.of_chat(self.case, chat, self.user_id, guess)
+
+    @property
+    def words(self) -> Renderer:
+        """Everything this turn shows is in the reader's words."""
+        return self.services.words.of(self.language)
+
     def render(self, name: str, /, **context: object) -> str:
-        return self.services.renderer.render(name, case=self.case, **context)
+        return self.words.render(name, case=self.case, **context)
 
     def label(self, key: str, /, **context: object) -> str:
-        return self.services.renderer.label(key, **context)
+        return self.words.label(key, **context)
 
     def button(self, label: str, tap: Tap) -> InlineKeyboardButton:
         """A button about this turn's plan, with a ready label (use `label()` for one from the strings)."""
@@ -162,6 +180,47 @@ class Turn:
 
     def screen(self, name: str, rows: Sequence[Sequence[InlineKeyboardButton]], **context: object) -> Screen:
         return Screen(self.render(name, **context), tuple(tuple(r) for r in rows if r))
+
+
+def words_of(s: Services, work: Work) -> Renderer:
+    """Words for a unit of work's reply before (or without) a Turn: the chat's reader, as Turn.words."""
+    guess = language.from_telegram(work.actor_language)
+    if work.case is None or work.actor is None:
+        return s.words.of(guess)
+    chat = work.chat_id if work.chat_id is not None else work.actor
+    return s.words.of(language.of_chat(work.case, chat, work.actor, guess))
+
+
+async def reader_words(
+    source: CallbackContext | Application,  # type: ignore[type-arg]
+    case_id: str | None,
+    user_id: int,
+    language_code: str | None,
+) -> Renderer:
+    """Words for a refusal raised out of a unit of work (nothing to render from): the person's chosen
+    language in that plan, read again, else Telegram's guess. Refusals are rare; the read is cheap."""
+    s = services(source)
+    guess = language.from_telegram(language_code)
+    if case_id is None:
+        return s.words.of(guess)
+    case = await plans(source).read(lambda repo: repo.load_case(case_id))
+    return s.words.of(guess if case is None else language.of_member(case, user_id, guess))
+
+
+async def chat_words(
+    source: CallbackContext | Application,  # type: ignore[type-arg]
+    chat_id: int,
+    user_id: int,
+    language_code: str | None,
+) -> Renderer:
+    """Words for a reply outside any unit of work (/privacy, /export): the language of the plan this
+    chat works on (a group's own, or the person's choice), else Telegram's guess."""
+    s = services(source)
+    guess = language.from_telegram(language_code)
+    case = await plans(source).read(lambda repo: repo.case_for_chat(chat_id))
+    if case is None:
+        return s.words.of(guess)
+    return s.words.of(language.of_chat(case, chat_id, user_id, guess))
 
 
 def button_for(case_id: str, label: str, tap: Tap) -> InlineKeyboardButton:

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.reply import send_screen
-from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services, words_of
 from handlers.prompts import offers, prompting
 from handlers.prompts.asking import show_prompt
 from handlers.records import screens as records
@@ -150,7 +150,9 @@ def _location_screen(turn: Turn, where: Location, update_id: int) -> Screen:
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice notes...: say what we can read."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(services(context).renderer.render("errors/not_understood"))
+        code = update.effective_user.language_code if update.effective_user is not None else None
+        words = services(context).words_for(code)
+        await update.effective_message.reply_text(words.render("errors/not_understood"))
 
 
 Act = Callable[[Turn], Screen | None]
@@ -194,11 +196,12 @@ async def in_chat(
             user.id,
             decide,
             actor_name=user.first_name,
+            actor_language=user.language_code,
             update_id=update.update_id,
             message_id=message.message_id,
         )
     except JourneyError as refused:  # refused at save time (journey/access.py): nothing was written
-        screen = Screen(s.renderer.render(refused.key, **refused.details))
+        screen = Screen(s.words_for(user.language_code).render(refused.key, **refused.details))
     if screen is not None:
         await send_screen(message, screen)
 
@@ -215,20 +218,20 @@ def _decide(
 ) -> Screen | None:
     in_group = work.chat_id != work.actor
     if work.case is None:
-        return None if in_group else Screen(s.renderer.render("errors/no_case"))
+        return None if in_group else Screen(words_of(s, work).render("errors/no_case"))
     member = find_member(work.case, work.actor) if work.actor is not None else None
     if in_group and not _ours(member, work, reply_to):
         # Chatter among the family, an answer to a question asked elsewhere, or a reply to an old message:
         # stay out of it. Someone outside the plan who replies to the bot hears why nothing happened.
         # Text said to the bot (a reply or a mention) by a member it asks nothing is offered a place.
         if member is None and (reply_to is not None or addressed):
-            return Screen(s.renderer.render("errors/group_not_member"))
+            return Screen(words_of(s, work).render("errors/group_not_member"))
         if not (addressed and member is not None and member.prompt is None):
             return None
     try:
         member = require_member(work.case, work.person)
     except JourneyError as refused:
-        return Screen(s.renderer.render(refused.key, **refused.details))
+        return Screen(words_of(s, work).render(refused.key, **refused.details))
     if cases.is_repeat(member, update_id):
         return None
     return act(Turn.of(s, work, work.case, new_id, reply_to))

@@ -21,7 +21,7 @@ from templates.content import Theme
 
 
 def show_questions(turn: Turn, _: QuestionsTap | None = None) -> Screen:
-    themes = turn.services.renderer.content.themes
+    themes = turn.words.content.themes
     buttons = [turn.button(t.title, ThemeTap(t.id, page=0)) for t in themes]
     rows = rows_of(buttons, 2)
     rows.append([turn.button(turn.label("my_list", n=len(turn.case.questions.chosen)), MyListTap(page=0))])
@@ -31,7 +31,7 @@ def show_questions(turn: Turn, _: QuestionsTap | None = None) -> Screen:
 
 
 def _theme(turn: Turn, theme_id: str) -> Theme:
-    theme = turn.services.renderer.content.theme(theme_id)
+    theme = turn.words.content.theme(theme_id)
     if theme is None:
         raise InvalidButton()
     return theme
@@ -56,7 +56,7 @@ def show_theme(turn: Turn, tap: ThemeTap) -> Screen:
 
 def on_toggle_bank(turn: Turn, tap: ToggleBankTap) -> Screen:
     theme = _theme(turn, tap.theme)
-    bank_ids = turn.services.renderer.content.bank_ids
+    bank_ids = turn.words.content.bank_ids
     questions.toggle_bank_question(turn.case, tap.question, bank_ids, tap.on)
     return theme_screen(turn, theme, tap.page)
 
@@ -64,7 +64,7 @@ def on_toggle_bank(turn: Turn, tap: ToggleBankTap) -> Screen:
 def question_text(turn: Turn, question: ChosenQuestion) -> str:
     """A bank question in the user's language, or the user's own words."""
     if question.bank_id is not None:
-        found = turn.services.renderer.content.bank_question(question.bank_id)
+        found = turn.words.content.bank_question(question.bank_id)
         return found.text if found else turn.render("questions/retired")
     return question.text or ""
 

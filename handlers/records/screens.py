@@ -25,7 +25,7 @@ LIST_PAGE = 12  # the whole checklist fits on one page today; paging keeps it sa
 
 def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
     page = paginate(turn.case.records.items, tap.page if tap else 0, LIST_PAGE)
-    labels = turn.services.renderer.content.records
+    labels = turn.words.content.records
     rows = [
         [
             turn.button(
@@ -63,7 +63,7 @@ def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     )
     rows.append([turn.button(turn.label("attach"), RecordFileTap(kind))])
     rows.append([turn.button(turn.label("back"), RecordsTap(page=0))])
-    entry = turn.services.renderer.content.records[kind]
+    entry = turn.words.content.records[kind]
     answer_by = records.answer_by(item)
     late = item in deadline.records_after(turn.case, turn.today)
     return turn.screen(
@@ -88,7 +88,7 @@ def on_record_file(turn: Turn, tap: RecordFileTap) -> Screen:
 
 def which_record_screen(turn: Turn) -> Screen:
     """A file arrived without a question: ask which record it belongs to."""
-    labels = turn.services.renderer.content.records
+    labels = turn.words.content.records
     buttons = [turn.button(labels[i.kind].label, AttachPendingTap(i.kind)) for i in turn.case.records.items]
     rows = rows_of(buttons, 2)
     rows.append([turn.button(turn.label("cancel"), CancelTap())])

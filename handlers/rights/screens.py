@@ -21,15 +21,16 @@ from handlers.menu.taps import MenuTap
 from handlers.paper.screens import sheet_file
 from handlers.plumbing.dispatch import Press
 from handlers.plumbing.reply import send_screen
-from handlers.plumbing.turn import OutgoingFile, Screen, Services, Turn, plans, services
+from handlers.plumbing.turn import OutgoingFile, Screen, Services, Turn, chat_words, plans, services
 from handlers.rights.taps import EraseYesTap, KeepPlanTap
 from handlers.sharing.screens import plan_name
-from journey import retention, rights
+from journey import language, retention, rights
 from journey.access import find_member
 from journey.errors import Gone
 from journey.models import Reminder, ReminderKind
 from service.erasure import erase_person
 from storage.repository import CaseRepository
+from templates import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ PrepSheet = Callable[[Turn], OutgoingFile | None]
 # --- /privacy -----------------------------------------------------------------------------------------
 
 
-def privacy_text(s: Services) -> str:
-    return s.renderer.render(
+def privacy_text(s: Services, words: Renderer) -> str:
+    return words.render(
         "rights/privacy",
         operator=s.operator_name,
         contact=s.operator_contact,
@@ -54,31 +55,40 @@ def privacy_text(s: Services) -> str:
 
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What is kept, where, for how long, who sees it, and how to take it or delete it. Anyone, anywhere."""
-    message = update.effective_message
-    if message is not None:
-        await send_screen(message, Screen(privacy_text(services(context))))
+    message, user = update.effective_message, update.effective_user
+    if message is not None and user is not None:
+        words = await chat_words(context, message.chat_id, user.id, user.language_code)
+        await send_screen(message, Screen(privacy_text(services(context), words)))
 
 
 # --- /export ------------------------------------------------------------------------------------------
 
 
 def export_screen(
-    s: Services, repo: CaseRepository, user_id: int, now: datetime, prep_sheet: PrepSheet | None = None
+    s: Services,
+    repo: CaseRepository,
+    user_id: int,
+    now: datetime,
+    prep_sheet: PrepSheet | None = None,
+    language_code: str | None = None,
 ) -> Screen:
     """Everything stored about the person as one JSON file (and each plan's prep sheet, when there is a
     maker for it). Runs in a worker thread: it reads every plan they are in."""
     theirs = repo.cases_of_user(user_id)
+    guess = language.from_telegram(language_code)
+    # Their choice in the plan they used last (the list ends with it), else Telegram's guess.
+    words = s.words.of(language.of_member(theirs[-1], user_id, guess) if theirs else guess)
     if not theirs:
-        return Screen(s.renderer.render("rights/nothing_stored"))
+        return Screen(words.render("rights/nothing_stored"))
     data = rights.export(theirs, user_id, now)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).encode()
-    files = [OutgoingFile(EXPORT_NAME, body, s.renderer.label("export_caption"))]
+    files = [OutgoingFile(EXPORT_NAME, body, words.label("export_caption"))]
     if prep_sheet is not None:
         for case in theirs:
             sheet = prep_sheet(Turn(s, case, user_id, now, new_id="export", chat_id=user_id))
             if sheet is not None:
                 files.append(sheet)
-    text = s.renderer.render("rights/export", plans=len(theirs))
+    text = words.render("rights/export", plans=len(theirs))
     return Screen(text, files=tuple(files))
 
 
@@ -90,13 +100,15 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or user is None:
         return
     s = services(context)
-    screen = await plans(context).read(partial(_export, s, user.id, PREP_SHEET))
+    screen = await plans(context).read(partial(_export, s, user.id, user.language_code, PREP_SHEET))
     await send_screen(message, screen)
     log.info("sent an export (%d files)", len(screen.files))
 
 
-def _export(s: Services, user_id: int, prep_sheet: PrepSheet | None, repo: CaseRepository) -> Screen:
-    return export_screen(s, repo, user_id, s.now(), prep_sheet)
+def _export(
+    s: Services, user_id: int, code: str | None, prep_sheet: PrepSheet | None, repo: CaseRepository
+) -> Screen:
+    return export_screen(s, repo, user_id, s.now(), prep_sheet, code)
 
 
 # --- /delete ------------------------------------------------------------------------------------------
@@ -127,9 +139,9 @@ def on_erase_yes(turn: Turn, _: EraseYesTap) -> Screen:
 async def erase_then(context: ContextTypes.DEFAULT_TYPE, press: Press) -> Screen | None:
     if press.chat_id != press.user_id:
         return None
-    s = services(context)
-    erased = await erase_person(plans(context), press.user_id, press.user_id, s.renderer.render("someone"))
-    return Screen(s.renderer.render("rights/erased", deleted=erased.deleted, left=erased.left))
+    words = await chat_words(context, press.chat_id, press.user_id, press.language_code)  # before it goes
+    erased = await erase_person(plans(context), press.user_id, press.user_id, words.render("someone"))
+    return Screen(words.render("rights/erased", deleted=erased.deleted, left=erased.left))
 
 
 # --- retention ------------------------------------------------------------------------------------------

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from handlers.plumbing.dispatch import OWN, Routes, route, table
 from handlers.settings import screens as settings_screen
-from handlers.settings.taps import NotifyTap, QuietTap, SettingsTap, ToggleReminderTap, ZonesTap
+from handlers.settings.taps import (
+    LanguageTap,
+    NotifyTap,
+    QuietTap,
+    SettingsTap,
+    ToggleReminderTap,
+    ZonesTap,
+)
 
 ROUTES: Routes = table(
     route(SettingsTap, settings_screen.show_settings),
@@ -12,4 +19,5 @@ ROUTES: Routes = table(
     route(QuietTap, settings_screen.on_quiet, access=OWN),
     route(ToggleReminderTap, settings_screen.on_toggle_reminder, access=OWN),
     route(NotifyTap, settings_screen.on_notify, access=OWN),
+    route(LanguageTap, settings_screen.on_language, access=OWN),
 )

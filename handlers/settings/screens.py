@@ -1,13 +1,21 @@
-"""/settings: the member's time zone, quiet hours and which reminders they want."""
+"""/settings: the member's language, time zone, quiet hours and which reminders they want."""
 
 from __future__ import annotations
 
 from handlers.menu.taps import MenuTap
 from handlers.plumbing.turn import Screen, Turn, choices, toggles
 from handlers.prompts.asking import ask
-from handlers.settings.taps import NotifyTap, QuietTap, SettingsTap, ToggleReminderTap, ZonesTap
-from journey import prompts, settings, sharing
+from handlers.settings.taps import (
+    LanguageTap,
+    NotifyTap,
+    QuietTap,
+    SettingsTap,
+    ToggleReminderTap,
+    ZonesTap,
+)
+from journey import language, prompts, settings, sharing
 from journey.access import require_member
+from journey.language import Language
 from journey.models import Notify, PromptKind
 from journey.settings import Quiet
 
@@ -16,7 +24,16 @@ SETTINGS = prompts.OWN_SETTINGS  # the zone question about the member alone
 
 def show_settings(turn: Turn, _: SettingsTap | None = None) -> Screen:
     mine = require_member(turn.case, turn.user_id).settings
-    rows = [[turn.button(turn.label("zone"), ZonesTap(SETTINGS))]]
+    # Each language by its own name, so someone who landed in the wrong one can still find theirs.
+    rows = choices(
+        turn,
+        Language,
+        lambda lang: lang.value == turn.language,
+        lambda lang: turn.label(f"language_{lang.value}"),
+        LanguageTap,
+        per_row=2,
+    )
+    rows.append([turn.button(turn.label("zone"), ZonesTap(SETTINGS))])
     rows += choices(
         turn,
         Notify,
@@ -61,4 +78,10 @@ def on_toggle_reminder(turn: Turn, tap: ToggleReminderTap) -> Screen:
 
 def on_notify(turn: Turn, tap: NotifyTap) -> Screen:
     sharing.set_notify(turn.case, turn.user_id, tap.notify)
+    return show_settings(turn)
+
+
+def on_language(turn: Turn, tap: LanguageTap) -> Screen:
+    """From now on everything this member reads (here, news, reminders, calendar files) is in it."""
+    language.choose(turn.case, turn.user_id, tap.language)
     return show_settings(turn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.plumbing.callbacks import Tap, tap
+from journey.language import Language
 from journey.models import Notify, ReminderKind
 from journey.settings import Quiet
 
@@ -46,3 +47,11 @@ class NotifyTap(Tap):
     """How much news of the others' changes."""
 
     notify: Notify
+
+
+@tap("sl")
+@dataclass(frozen=True)
+class LanguageTap(Tap):
+    """The language this member reads."""
+
+    language: Language

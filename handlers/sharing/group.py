@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 
 from handlers.menu import screens as menu
 from handlers.plumbing.reply import send_screen
-from handlers.plumbing.turn import Screen, Services, Turn, plans, services
+from handlers.plumbing.turn import Screen, Services, Turn, plans, services, words_of
 from handlers.prompts import typed as messages
 from handlers.sharing.screens import plan_name
 from journey import sharing
@@ -41,7 +41,8 @@ async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     # A group already linked shows its menu; else it is linked to the sender's active plan.
     case_id = linked or await runner.read(lambda repo: locate(repo, user.id, user.id))
     if case_id is None:
-        await message.reply_text(s.renderer.render("group/start_private", bot=context.bot.username))
+        words = s.words_for(user.language_code)
+        await message.reply_text(words.render("group/start_private", bot=context.bot.username))
         return
     new_id = id_from(chat_id, message.message_id)
     decide = partial(_show_menu if linked else _link, s, new_id)
@@ -50,6 +51,7 @@ async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         decide,
         actor=user.id,
         actor_name=user.first_name,
+        actor_language=user.language_code,
         chat_id=chat_id,
         update_id=update.update_id,
     )
@@ -58,19 +60,19 @@ async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def _show_menu(s: Services, new_id: str, work: Work) -> Screen:
     if work.case is None or find_member(work.case, work.person) is None:
-        return Screen(s.renderer.render("group/other_case"))
+        return Screen(words_of(s, work).render("group/other_case"))
     return menu.show_menu(Turn.of(s, work, work.case, new_id))
 
 
 def _link(s: Services, new_id: str, work: Work) -> Screen:
     assert work.chat_id is not None and work.actor is not None
     if work.case is None:
-        return Screen(s.renderer.render("group/start_private", bot=s.bot_username()))
+        return Screen(words_of(s, work).render("group/start_private", bot=s.bot_username()))
     turn = Turn.of(s, work, work.case, new_id)
     try:
         sharing.link_group(work.case, work.chat_id, work.actor, turn.now)
     except JourneyError:
-        return Screen(s.renderer.render("group/viewer"))
+        return Screen(turn.render("group/viewer"))
     turn.save()
     work.link(work.chat_id, work.case.id)
     log.info("linked a group chat to a case")
@@ -85,23 +87,26 @@ async def on_group_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     s, runner = services(context), plans(context)
     chat_id = message.chat_id
     case_id = await runner.read(lambda repo: locate(repo, chat_id, user.id))
-    text = await runner.run(case_id, partial(_stop, s), actor=user.id, chat_id=chat_id)
+    text = await runner.run(
+        case_id, partial(_stop, s), actor=user.id, chat_id=chat_id, actor_language=user.language_code
+    )
     await message.reply_text(text)
 
 
 def _stop(s: Services, work: Work) -> str:
     assert work.chat_id is not None
+    words = words_of(s, work)  # the group's language, read before it is unlinked
     if work.case is None:
-        return s.renderer.render("group/not_linked")
+        return words.render("group/not_linked")
     try:
         require_editor(work.case, work.person)
     except JourneyError as refused:
-        return s.renderer.render(refused.key, **refused.details)
+        return words.render(refused.key, **refused.details)
     sharing.unlink_group(work.case, work.chat_id)
     work.save()
     work.unlink(work.chat_id)
     log.info("unlinked a group chat")
-    return s.renderer.render("group/stopped")
+    return words.render("group/stopped")
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,8 +126,10 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Invites and switching plans are personal: they happen in the private chat."""
     if update.effective_message is not None:
+        code = update.effective_user.language_code if update.effective_user is not None else None
+        words = services(context).words_for(code)
         await update.effective_message.reply_text(
-            services(context).renderer.render("group/private_only", bot=context.bot.username)
+            words.render("group/private_only", bot=context.bot.username)
         )
 
 
@@ -135,7 +142,8 @@ async def on_bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     status = change.new_chat_member.status
     if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
         if change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-            await context.bot.send_message(change.chat.id, s.renderer.render("group/hello"))
+            words = s.words_for(change.from_user.language_code)  # who added the bot
+            await context.bot.send_message(change.chat.id, words.render("group/hello"))
         return
     chat_id = change.chat.id
     case_id = await runner.read(lambda repo: _linked_id(repo, chat_id))

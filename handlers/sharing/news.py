@@ -69,7 +69,7 @@ def _render(s: Services, news: News, delivery: activity.Delivery) -> Outgoing:
         changes=delivery.changes,
         who=who,
         names=names,
-        doctor=lambda cid: _doctor(news.after, cid),
+        doctor=lambda cid: _doctor(turn, news.after, cid),
         visit=lambda aid: _visit(turn, aid),
     )
     button = turn.button(turn.label("open_plan"), UseCaseTap())
@@ -87,13 +87,13 @@ def _calendar_files(turn: Turn, delivery: activity.Delivery) -> tuple[OutgoingFi
     return tuple(files)
 
 
-def _doctor(case: Case, candidate_id: str) -> str:
+def _doctor(turn: Turn, case: Case, candidate_id: str) -> str:
     found = next((c for c in case.specialist.candidates if c.id == candidate_id), None)
-    return found.name if found else "the doctor"
+    return found.name if found else turn.render("news/a_doctor")
 
 
 def _visit(turn: Turn, appointment_id: str) -> Markup:
     visit = next((a for a in turn.case.appointments if a.id == appointment_id), None)
     if visit is None:
         return Markup("")
-    return Markup(turn.services.renderer.render("news_when", a=visit))  # already escaped HTML
+    return Markup(turn.words.render("news_when", a=visit))  # already escaped HTML

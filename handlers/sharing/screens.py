@@ -16,6 +16,7 @@ from handlers.sharing.taps import (
     DeletePlanTap,
     DeletePlanYesTap,
     EditorsInviteTap,
+    GroupLanguageTap,
     HandOverTap,
     HandOverYesTap,
     JoinTap,
@@ -34,11 +35,12 @@ from handlers.sharing.taps import (
     UnlinkGroupYesTap,
     UseCaseTap,
 )
-from journey import cases, limits, prompts, sharing
+from journey import cases, language, limits, prompts, sharing
 from journey.access import find_member, require_member
 from journey.activity import Change, ChangeKind
 from journey.errors import Gone, InviteUnknown
 from journey.ids import new_case_id
+from journey.language import LANGUAGES, Language
 from journey.models import Case, GroupChat, Member, PromptKind, Role
 from service.work import News
 
@@ -110,7 +112,17 @@ def show_members(turn: Turn, _: MembersTap | None = None) -> Screen:
                 role = turn.render(f"sharing/role_{m.role.value}").lower()
                 rows.append([turn.button(turn.label("member", name=m.name, role=role), MemberTap(m.user_id))])
         for n, group in enumerate(turn.case.groups, 1):
-            rows.append([turn.button(turn.label("unlink_group", n=n), UnlinkGroupTap(-group.chat_id))])
+            now = language.of_chat(turn.case, group.chat_id, turn.user_id)
+            after = LANGUAGES[(LANGUAGES.index(now) + 1) % len(LANGUAGES)]
+            rows.append(
+                [
+                    turn.button(turn.label("unlink_group", n=n), UnlinkGroupTap(-group.chat_id)),
+                    turn.button(
+                        turn.label("group_language", name=turn.label(f"language_{now}")),
+                        GroupLanguageTap(-group.chat_id, Language(after)),
+                    ),
+                ]
+            )
         rows.append(
             [turn.button(turn.label("editors_invite", on=turn.case.editors_can_invite), EditorsInviteTap())]
         )
@@ -183,6 +195,12 @@ def on_remove_member_yes(turn: Turn, tap: RemoveMemberYesTap) -> Screen:
 
 
 # --- linked group chats (owner) ---------------------------------------------------------------------------
+
+
+def on_group_language(turn: Turn, tap: GroupLanguageTap) -> Screen:
+    """What the group reads from now on: its news, reminders and replies there."""
+    language.choose_for_group(turn.case, turn.user_id, tap.chat_id, tap.language)
+    return show_members(turn)
 
 
 def on_unlink_group(turn: Turn, tap: UnlinkGroupTap) -> Screen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.plumbing.callbacks import Tap, tap
+from journey.language import Language
 from journey.models import Role
 
 
@@ -177,3 +178,16 @@ class UseCaseTap(Tap):
 @dataclass(frozen=True)
 class NewCaseTap(Tap):
     """Start a plan of one's own."""
+
+
+@tap("mbl")
+@dataclass(frozen=True)
+class GroupLanguageTap(Tap):
+    """The language a linked group reads (the owner's /members): each tap moves to the next one."""
+
+    group: int  # the group's chat id without its minus sign
+    language: Language
+
+    @property
+    def chat_id(self) -> int:
+        return -self.group

@@ -39,7 +39,7 @@ def show_specialist(turn: Turn, tap: SpecialistTap | None = None) -> Screen:
 
 
 def show_kinds(turn: Turn, _: KindsTap | None = None) -> Screen:
-    kinds = turn.services.renderer.content.specialist_kinds
+    kinds = turn.words.content.specialist_kinds
     needed = turn.case.specialist.needed.__contains__
     rows = toggles(turn, SpecialistKind, needed, lambda k: kinds[k].label, ToggleKindTap)
     rows.append([turn.button(turn.label("back"), SpecialistTap(page=0))])

@@ -305,7 +305,7 @@ def on_visit_note(turn: Turn, tap: VisitNoteTap) -> Screen:
 
 def calendar_file(turn: Turn, appointment: Appointment) -> OutgoingFile:
     """The .ics for this visit: same UID every time, the sequence counts changes, CANCEL when cancelled."""
-    renderer = turn.services.renderer
+    renderer = turn.words
     location = ", ".join(p for p in (appointment.institution, appointment.address) if p) or None
     event = CalendarEvent(
         uid=appointment_uid(turn.case.id, appointment.id),

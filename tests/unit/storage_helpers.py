@@ -87,6 +87,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                     reminders_off=[ReminderKind.HOURS_BEFORE],
                     blocked=True,
                     notify=Notify.APPOINTMENTS,
+                    language="es",
                 ),
                 name="Zoë <b>",
                 joined_at=T0,
@@ -208,7 +209,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 used_at=datetime(2025, 3, 5, 9, 30, tzinfo=UTC),
             )
         ],
-        groups=[GroupChat(-100123, linked_by=42, linked_at=T0)],
+        groups=[GroupChat(-100123, linked_by=42, linked_at=T0, language="en")],
         editors_can_invite=True,
         outbox=[
             Letter(

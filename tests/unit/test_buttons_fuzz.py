@@ -23,7 +23,7 @@ from journey.models import Case, Prompt, PromptKind
 from service.work import Plans
 from storage import InMemoryCaseRepository
 from tests.unit.factories import NOW, OWNER, VIEWER
-from tests.unit.test_rights_replay import CASE, RENDERER, World, press, seed, typed_text
+from tests.unit.test_rights_replay import CASE, WORDS, World, press, seed, typed_text
 
 TAPS = sorted(registered().values(), key=lambda kind: kind.code)
 # Ids that name something in the seed plan, so a forged press can reach deep into the rules.
@@ -86,7 +86,7 @@ STATES = states()
 
 def new_world() -> World:
     repo = InMemoryCaseRepository()
-    services = Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    services = Services(repo, WORDS, lambda: NOW, ZoneInfo("America/Chicago"))
     return World(repo, Plans(repo, lambda: NOW), services, STATES[0])
 
 

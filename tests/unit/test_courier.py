@@ -18,7 +18,7 @@ from service.courier import Courier
 from service.sending import Moved, Outcome, Outgoing, Result
 from service.work import Plans, Work
 from storage import InMemoryCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import OWNER, new_case
 
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -61,7 +61,7 @@ class Setup:
     def restart(self) -> None:
         """A new process on the same storage: new courier, new sender; only the wake index is read."""
         self.sender = FakeSender()
-        s = Services(self.repo, Renderer(), self.clock, ZoneInfo("UTC"))
+        s = Services(self.repo, Words(), self.clock, ZoneInfo("UTC"))
         self.plans = Plans(self.repo, self.clock, compose=lambda n: news.compose(s, n))
         self.courier = Courier(self.plans, reminder_message(s))
         self.plans.on_commit = self.courier.note

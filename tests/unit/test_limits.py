@@ -26,10 +26,11 @@ from journey.errors import (
 )
 from journey.models import AppointmentStatus, Case, Member, PromptKind, RecordKind, ReminderKind, Role
 from journey.reminders import SNOOZE, SNOOZED, snooze
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
 
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 ZONE = "America/Chicago"
 
 

@@ -17,7 +17,7 @@ from journey.models import AppointmentKind, AppointmentStatus, Case, Member, Not
 from journey.targets import NEW_VISIT, THIRD_VISIT, VisitTarget
 from service.work import News
 from storage import InMemoryCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, VIEWER, new_case
 
 HELPER = 333
@@ -141,7 +141,7 @@ def test_the_news_says_who_recorded_what_the_second_opinion_said() -> None:
     before = copy.deepcopy(case)
     outcome.set_says(case, "second", OpinionSays.DIFFERENT)
     found = changes(before, case, HELPER)
-    s = Services(InMemoryCaseRepository(), Renderer(), lambda: NOW, ZoneInfo("America/Chicago"))
+    s = Services(InMemoryCaseRepository(), Words(), lambda: NOW, ZoneInfo("America/Chicago"))
     letters = news.compose(s, News(before, case, found, HELPER, HELPER))
     to = {letter.chat_id: letter.text for letter in letters}
     assert set(to) == {d.chat_id for d in audience(before, case, found, HELPER, HELPER)} == {OWNER, VIEWER}

@@ -20,10 +20,11 @@ from journey.text import LONG, SHORT
 from paper.layout import printable
 from paper.letter import places, records_letter
 from paper.sheet import prep_sheet
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
 
-R = Renderer()
+WORDS = Words()
+R = WORDS.default
 
 
 def read(pdf: bytes) -> tuple[int, str]:
@@ -177,7 +178,7 @@ def services() -> Services:
 
     from storage import InMemoryCaseRepository
 
-    return Services(InMemoryCaseRepository(), R, lambda: NOW, ZoneInfo("America/Chicago"))
+    return Services(InMemoryCaseRepository(), WORDS, lambda: NOW, ZoneInfo("America/Chicago"))
 
 
 def labels(screen: Screen) -> list[str]:

@@ -25,7 +25,7 @@ from journey.prompts import _APPLY
 from service.erasure import erase_person
 from service.work import Plans
 from storage import CURRENT_SCHEMA, TinyDBCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, TODAY, VIEWER, new_case
 
 MARK = "Zq7mark"  # typed into every field; must not be left anywhere
@@ -91,7 +91,7 @@ def all_bytes(data_dir: Path) -> dict[str, bytes]:
 
 
 def plans_for(repo: TinyDBCaseRepository, farewells: list[Letter]) -> Plans:
-    s = Services(repo, Renderer(), lambda: NOW, ZoneInfo("America/Chicago"))
+    s = Services(repo, Words(), lambda: NOW, ZoneInfo("America/Chicago"))
     return Plans(repo, lambda: NOW, compose=partial(news.compose, s), on_farewell=farewells.extend)
 
 

@@ -18,16 +18,17 @@ from journey.retention import Retention
 from service.courier import Courier
 from service.work import Plans
 from storage import InMemoryCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, VIEWER, new_case
 from tests.unit.test_courier import Clock, FakeSender
 
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 R = ReminderKind
 
 
 def services(repo: InMemoryCaseRepository, **extra: object) -> Services:
-    return Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"), **extra)  # type: ignore[arg-type]
+    return Services(repo, WORDS, lambda: NOW, ZoneInfo("America/Chicago"), **extra)  # type: ignore[arg-type]
 
 
 # --- export ------------------------------------------------------------------------------------------
@@ -95,12 +96,12 @@ def test_the_prep_sheet_joins_the_export_when_there_is_one() -> None:
 
 def test_privacy_says_what_who_how_long_and_how_to_leave() -> None:
     repo = InMemoryCaseRepository()
-    text = rights_views.privacy_text(services(repo, retention_months=18))
+    text = rights_views.privacy_text(services(repo, retention_months=18), RENDERER)
     for words in ("18 months", "not end-to-end encrypted", "emergency services", "/export", "/delete"):
         assert words in text
     assert "Who runs this bot" not in text
     named = rights_views.privacy_text(
-        services(repo, operator_name="Clinic <Team>", operator_contact="privacy@example.org")
+        services(repo, operator_name="Clinic <Team>", operator_contact="privacy@example.org"), RENDERER
     )
     assert "Clinic &lt;Team&gt;: privacy@example.org" in named
 
@@ -162,7 +163,7 @@ def test_retention_notices_are_not_a_setting_to_switch_off() -> None:
 
 async def test_an_unused_plan_is_announced_twice_then_deleted_and_everyone_told() -> None:
     repo, clock, sender = InMemoryCaseRepository(), Clock(), FakeSender()
-    s = Services(repo, RENDERER, clock, ZoneInfo("UTC"), retention_months=12)
+    s = Services(repo, WORDS, clock, ZoneInfo("UTC"), retention_months=12)
     farewells: list[str] = []
     plans = Plans(repo, clock, compose=partial(news.compose, s), retention=POLICY)
     courier = Courier(plans, reminder_message(s))

@@ -46,7 +46,7 @@ from journey.models import Case, Member, OpinionSays, Prompt, PromptKind, Record
 from journey.targets import SETTINGS
 from service.work import Plans, Work
 from storage import InMemoryCaseRepository, case_to_dict
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, STRANGER, TODAY, VIEWER, new_case
 
 CASE = "case-0001"
@@ -55,7 +55,8 @@ REMOVED = 444  # was in the plan, taken off: the old buttons and chat link still
 OUTSIDER = 555  # in the family group chat, never in the plan
 GROUP = -100123
 BOT_MESSAGE = 90  # a message of the bot in each chat, sent after every question was asked
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 K = PromptKind
 
 
@@ -108,7 +109,7 @@ class World:
 @pytest.fixture
 def world() -> Iterator[World]:
     repo = InMemoryCaseRepository()
-    services = Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    services = Services(repo, WORDS, lambda: NOW, ZoneInfo("America/Chicago"))
     world = World(repo, Plans(repo, lambda: NOW), services, seed())
     world.reset()
     yield world

@@ -10,10 +10,11 @@ import pytest
 from journey import sharing
 from journey.activity import Change, ChangeKind
 from journey.models import Member, Role
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, new_case
 
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 LABELS = ("owner", "can help", "can look")
 INVITE_ROLES = (Role.EDITOR, Role.VIEWER)
 

@@ -63,10 +63,11 @@ from journey.text import LINK, LONG, SHORT
 from sandbox.html_check import parse_html, utf16_len
 from storage import InMemoryCaseRepository
 from templates import ROOT as TEMPLATES_ROOT
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, TODAY, new_case, photo
 
-RENDERER = Renderer()
+WORDS = Words()
+RENDERER = WORDS.default
 WIDE = "Ω<&>" * 200  # HTML-special and non-ASCII, to be cut to each field's limit
 # The longest value each visit detail may hold: any text, a number to call, a single web link.
 LONGEST_DETAIL = {
@@ -125,8 +126,11 @@ def with_visit(case: Case) -> Case:
     return case
 
 
-def turn_for(case: Case) -> Turn:
-    """A turn of the owner. With a full case, the owner also owns the most plans and helps with 40 more."""
+def turn_for(case: Case, language: str | None = None) -> Turn:
+    """A turn of the owner (who reads `language`). With a full case, the owner also owns the most plans and
+    helps with 40 more."""
+    if language is not None:
+        next(m for m in case.members if m.user_id == OWNER).settings.language = language
     repo = InMemoryCaseRepository()
     repo.save_case(case)
     if len(case.members) == sharing.MAX_MEMBERS:
@@ -138,7 +142,7 @@ def turn_for(case: Case) -> Turn:
             if other.owner_id != OWNER:
                 other.members.append(Member(user_id=OWNER, role=Role.VIEWER))
             repo.save_case(other)
-    services = Services(repo, RENDERER, lambda: NOW, ZoneInfo("America/Chicago"))
+    services = Services(repo, WORDS, lambda: NOW, ZoneInfo("America/Chicago"))
     return Turn(services, case, OWNER, NOW, "newid")
 
 
@@ -235,15 +239,16 @@ def assert_telegram_accepts(screen: Screen) -> None:
             decode(str(button.callback_data))
 
 
+@pytest.mark.parametrize("language", WORDS.locales)
 @pytest.mark.parametrize("name", list(SCREENS))
 @pytest.mark.parametrize("make_case", [new_case, full_case], ids=["empty", "full"])
-def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], Case]) -> None:
+def test_every_screen_is_valid_for_telegram(name: str, make_case: Callable[[], Case], language: str) -> None:
     case = with_visit(make_case())
     if name.startswith(("candidate", "call script")) and not case.specialist.candidates:
         pytest.skip("no candidates in an empty case")
     if name == "delete note?" and not case.notes:
         pytest.skip("no notes in an empty case")
-    assert_telegram_accepts(SCREENS[name](turn_for(case)))
+    assert_telegram_accepts(SCREENS[name](turn_for(case, language)))
 
 
 def test_user_text_is_escaped_not_interpreted() -> None:
@@ -251,11 +256,13 @@ def test_user_text_is_escaped_not_interpreted() -> None:
     assert "&lt;&amp;&gt;" in screen.text and "<&>" not in screen.text
 
 
+@pytest.mark.parametrize("language", WORDS.locales)
 @pytest.mark.parametrize("key", ["errors", "next"])
-def test_every_one_line_message_renders(key: str) -> None:
+def test_every_one_line_message_renders(key: str, language: str) -> None:
     details = {"limit": 3, "length": 9, "count": 4, "name": "Dr. <Rivera>", "record": RecordKind.LABS.value}
-    for name in RENDERER._strings[key]:
-        text = RENDERER.render(f"{key}/{name}", **details)
+    words = WORDS.of(language)
+    for name in words._strings[key]:
+        text = words.render(f"{key}/{name}", **details)
         parse_html(text)
         assert "{{" not in text and text.strip()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from journey import language
 from journey.models import Notify, Prompt, PromptKind, ReminderKind
 from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
 from storage.codec import case_from_dict
@@ -129,7 +130,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 10
+    assert upgraded["schema"] == CURRENT_SCHEMA == 11
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -450,7 +451,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 10
+    assert upgraded["schema"] == CURRENT_SCHEMA == 11
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -509,7 +510,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 10 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 11 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -585,7 +586,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 10
+    assert upgraded["schema"] == CURRENT_SCHEMA == 11
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -731,7 +732,7 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
         "active_at": "2026-11-21T10:00:00+00:00",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 10
+    assert upgraded["schema"] == CURRENT_SCHEMA == 11
     assert (
         "first_plan" not in doc and "says" not in doc["appointments"][0]
     )  # the stored document is untouched
@@ -740,3 +741,66 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
     visit = case.appointments[0]
     assert visit.says is None and visit.advice is None
     assert visit.outcome_note == "They were kind" and visit.doctor == "Dr. Lee"
+
+
+def test_a_real_schema_10_plan_reads_as_it_did_until_a_language_is_chosen() -> None:
+    """A plan as the after-the-visit release wrote it (schema 10), with a linked family group: nobody has
+    chosen a language, so each member gets Telegram's the next time they act, and the group its linker's."""
+    doc: dict[str, Any] = {
+        "schema": 10,
+        "id": "case-v10-0001",
+        "created_at": "2026-11-01T09:00:00+00:00",
+        "updated_at": "2026-12-01T10:00:00+00:00",
+        "active_at": "2026-12-01T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [41],
+                "settings": {
+                    "zone": "America/Chicago",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Dana",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+            "decide_by": None,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [{"chat_id": -1001, "linked_by": 7, "linked_at": "2026-11-02T09:00:00+00:00"}],
+        "editors_can_invite": False,
+        "outbox": [],
+        "notes": [],
+        "first_plan": None,
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA
+    assert "language" not in doc["members"][0]["settings"]  # the stored document is untouched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.members[0].settings.language is None and case.groups[0].language is None
+    assert language.of_chat(case, -1001, 7) == "en"  # what every plan read before
+    assert language.propose(case, 7, "es-MX") and language.of_chat(case, -1001, 7) == "es"
+    assert not language.propose(case, 7, "en")  # proposed once: a later phone setting does not override

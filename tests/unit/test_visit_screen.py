@@ -27,7 +27,7 @@ from journey import appointments, limits, questions, visit_mode
 from journey.models import Case
 from journey.text import LONG
 from storage import InMemoryCaseRepository
-from templates import Renderer
+from templates import Words
 from tests.unit.factories import NOW, OWNER, new_case
 from tests.unit.test_screens import assert_telegram_accepts
 
@@ -40,7 +40,7 @@ def turn_with_visit() -> tuple[Case, Turn]:
     appointments.add(case, "a1", NOW + timedelta(days=10), "America/Chicago", NOW)
     repo = InMemoryCaseRepository()
     repo.save_case(case)
-    services = Services(repo, Renderer(), lambda: NOW, ZoneInfo("America/Chicago"))
+    services = Services(repo, Words(), lambda: NOW, ZoneInfo("America/Chicago"))
     return case, Turn(services, case, OWNER, NOW, "newid")
 
 

@@ -39,8 +39,10 @@ Spanish (`locale="es"`, also "es-MX", "es-419"; any other locale reads English):
 - Numeric dates read the same: one order possible ("25/12") is that day; two ("3/12", "12/03") raise
   `Ambiguous`, the day-first reading offered first (Spanish speakers in the US write both orders).
   English offers day first first too (`_Language.day_first`, as before the locale came).
-- dateparser is given Spanish alone, then English: given both at once, it reads "el martes 3 de
-  diciembre" as 3 November.
+- dateparser is given Spanish alone, then English alone (given both at once, it reads "el martes 3 de
+  diciembre" as 3 November), and the reading that found more of the date wins, Spanish on a tie:
+  dateparser skips words it does not know, so in Spanish "3 Jan" would be the 3rd and "in 3 months"
+  the 3rd too.
 """
 
 from __future__ import annotations
@@ -562,31 +564,38 @@ def _next_weekday(weekday: int, today: date) -> date:
 
 def _dateparser_day(text: str, local_now: datetime, language: _Language) -> date | None:
     base = local_now.replace(tzinfo=None)
-    for languages in language.dateparser:
-        if (found := _parse(text, base, languages)) is not None:
-            return found
+    # Each language in turn; the reading that found the most of the date wins, the first on a tie. dateparser
+    # skips words it does not know, so Spanish reads "3 Jan" as the 3rd (a day alone) where English finds
+    # 3 January, and "in 3 months" as the 3rd where English finds a month, not a day.
+    readings = [found for languages in language.dateparser if (found := _parse(text, base, languages))]
+    if readings and (best := max(readings, key=lambda found: found[0])[1]) is not None:
+        return best
     for languages in language.dateparser:
         # The text has words around the date that dateparser cannot skip: look for a date inside it.
         hits = search_dates(text, languages=list(languages), settings=_settings(base)) or []
-        days = {day for piece, _ in hits if (day := _parse(piece, base, languages)) is not None}
+        days = {day for piece, _ in hits if (found := _parse(piece, base, languages)) and (day := found[1])}
         if days:
             return days.pop() if len(days) == 1 else None
     return None
 
 
-def _parse(text: str, base: datetime, languages: tuple[str, ...]) -> date | None:
-    """The day dateparser finds, if the text gave it a day (not just a month, a year or a weekday-less
-    week), with the year chosen here when the text gave none."""
+def _parse(text: str, base: datetime, languages: tuple[str, ...]) -> tuple[int, date | None] | None:
+    """How many of day, month and year dateparser found in the text (a relative day, "tomorrow", gives all
+    three), and the day, if it found one (not just a month, a year or a weekday-less week), with the year
+    chosen here when the text gave none. None when it found nothing."""
     data = DateDataParser(languages=list(languages), settings=_settings(base)).get_date_data(text)
     found: datetime | None = data.date_obj
     parts: tuple[str, ...] = data.parts
-    if found is None or "day" not in parts:
+    if found is None:
         return None
+    given = len({"day", "month", "year"} & set(parts))
+    if "day" not in parts:
+        return given, None
     if "month" not in parts:  # "the 3rd": this month's, or next month's once it has passed
-        return _day_of_month(found.day, base.date())
+        return given, _day_of_month(found.day, base.date())
     if "year" not in parts:
-        return _dated(None, found.month, found.day, base.date(), text)
-    return found.date()
+        return given, _dated(None, found.month, found.day, base.date(), text)
+    return given, found.date()
 
 
 def _day_of_month(day: int, today: date) -> date | None:

@@ -464,6 +464,23 @@ def test_reads_what_spanish_speakers_type(text: str, expected: datetime, assumed
     assert spanish(text) == Reading(starts_at=expected, zone=CHICAGO, assumed_pm=assumed_pm)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["3 Jan 10am", "January 5 10am", "3 Aug 10am", "in 3 days at 9am", "in 2 weeks 10am", "1 week from today at 3pm",
+     "Thursday, December 3rd at 2:30 PM", "tmrw 3pm", "Sat 10am", "the 3rd at 10am", "5 may at 10.30"],
+)  # fmt: skip
+def test_english_typed_by_a_spanish_reader_reads_as_in_english(text: str) -> None:
+    # Spanish dateparser skips English words it does not know ("3 Jan" would be the 3rd): the reading
+    # that found more of the date wins.
+    assert spanish(text) == read_when(text, NOW, CHICAGO)
+
+
+@pytest.mark.parametrize("text", ["in 3 months", "next week", "December"])
+def test_english_periods_are_not_a_day_for_a_spanish_reader_either(text: str) -> None:
+    with pytest.raises(NoDate):
+        spanish(text)
+
+
 @pytest.mark.parametrize("locale", ["es-MX", "es_419", "ES"])
 def test_every_spanish_locale_reads_spanish(locale: str) -> None:
     assert read_when("mañana a las 10", NOW, CHICAGO, locale=locale).starts_at == utc(2026, 11, 24, 16, 0)

@@ -400,6 +400,11 @@ _WORD_FIXES = (
 )
 _ES_WORD_FIXES = (
     (re.compile(r"\bpasado\s+manana\b"), "en 2 dias"),  # dateparser reads it as tomorrow
+    # "de hoy en ocho" (a week from today), "de mañana en quince" (two weeks from tomorrow)
+    (re.compile(r"\bde\s+hoy\s+en\s+(?:8|ocho)\b"), "en 7 dias"),
+    (re.compile(r"\bde\s+hoy\s+en\s+(?:15|quince)\b"), "en 14 dias"),
+    (re.compile(r"\bde\s+manana\s+en\s+(?:8|ocho)\b"), "en 8 dias"),
+    (re.compile(r"\bde\s+manana\s+en\s+(?:15|quince)\b"), "en 15 dias"),
     (re.compile(r"\best[ae]\s+(?:manana|tarde|noche)\b"), "hoy"),
     # a part of the day without an hour ("mañana por la mañana"): the day is what is left
     (re.compile(r"\b(?:por|en|de)\s+la\s+(?:manana|tarde|noche|madrugada)\b"), " "),
@@ -421,6 +426,10 @@ _HOUR_WORDS = (
 )
 _ES_SPELLING: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     (re.compile(r"(?<![a-z])([ap])\.\s?m\b\.?"), r"\1m"),  # "a. m.", "p.m"
+    (
+        re.compile(r"\b(" + "|".join(_HOUR_WORDS) + r")\s+(dias?|semanas?|meses|mes)\b"),  # "en tres días"
+        lambda found: f"{_HOUR_WORDS.index(found[1]) + 1} {found[2]}",
+    ),
     (
         re.compile(r"\b(las?)\s+(" + "|".join(_HOUR_WORDS) + r")\b"),  # "a las dos y media"
         lambda found: f"{found[1]} {_HOUR_WORDS.index(found[2]) + 1}",

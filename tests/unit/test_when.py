@@ -408,6 +408,10 @@ def spanish(text: str, now: datetime = NOW) -> Reading:
         ("el lunes que viene a las 11", utc(2026, 11, 30, 17, 0), False),
         ("en 2 semanas a las 10", utc(2026, 12, 7, 16, 0), False),
         ("dentro de 2 semanas a las 10", utc(2026, 12, 7, 16, 0), False),
+        ("en dos semanas a las 10", utc(2026, 12, 7, 16, 0), False),
+        ("en tres días a las 9", utc(2026, 11, 26, 15, 0), False),
+        ("de hoy en ocho a las 10", utc(2026, 11, 30, 16, 0), False),  # a week from today, not today
+        ("de mañana en 8 a las 10", utc(2026, 12, 1, 16, 0), False),
         ("3 dic las 2 y media", utc(2026, 12, 3, 20, 30), True),
         ("3 dic las 3 y cuarto", utc(2026, 12, 3, 21, 15), True),
         ("3 dic a las 3 menos cuarto", utc(2026, 12, 3, 20, 45), True),

@@ -33,7 +33,8 @@ Spanish (`locale="es"`, also "es-MX", "es-419"; any other locale reads English):
   N": "el martes 3 por la tarde" is a day (the 3rd) with no time yet. 1-6 without any of these is
   afternoon, as in English.
 - "mañana" is tomorrow, except in "de/por/en la mañana" (the morning); "pasado mañana" is the day after
-  (dateparser reads it as tomorrow, so we rewrite it first); "esta tarde" is today.
+  (dateparser reads it as tomorrow, so we rewrite it first); "esta tarde" is today; "de hoy en ocho" is a
+  week from today. Counts may be words: "en tres días", "en dos semanas".
 - "el próximo lunes", "el lunes que viene" follow the "next Tuesday" rule; "la próxima semana", "el mes
   que viene" are not a day. "el 22" and "día 22" are a day of this month, or of the next once passed.
 - Numeric dates read the same: one order possible ("25/12") is that day; two ("3/12", "12/03") raise

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 10
+CURRENT_SCHEMA = 11
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -136,6 +136,21 @@ def _v9_to_v10(doc: Document) -> Document:
     return doc
 
 
+def _v10_to_v11(doc: Document) -> Document:
+    """Schema 11: the medication list is one the person writes (journey/records.py::WRITTEN), never asked for.
+    A list marked "asked for" goes back to "to write", and the place and day it was asked go with it, so it
+    gets no answer-by date and no request letter. Any other state (written, sent, arrived, files) is kept."""
+    records = doc.get("records")
+    items = records.get("items", []) if isinstance(records, dict) else []
+    for item in items:
+        if isinstance(item, dict) and item.get("kind") == "medications":
+            if item.get("status") == "requested":
+                item["status"] = "to_request"
+            item["requested_on"] = None
+            item["requested_from"] = None
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -147,6 +162,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     7: _v7_to_v8,
     8: _v8_to_v9,
     9: _v9_to_v10,
+    10: _v10_to_v11,
 }
 
 

@@ -17,7 +17,9 @@ def show_applies(turn: Turn, _: AppliesTap | None = None) -> Screen:
                     "toggle",
                     on=answers[fact] is yes,
                     text=turn.label(
-                        "fact_answer", topic=turn.label(f"fact_{fact.value}"), answer=turn.label(f"fact_{yes}")
+                        "fact_answer",
+                        topic=turn.label(f"fact_{fact.value}"),
+                        answer=turn.label(f"fact_{yes}"),
                     ),
                 ),
                 FactTap(fact, yes),

@@ -139,7 +139,8 @@ def _v9_to_v10(doc: Document) -> Document:
 def _v10_to_v11(doc: Document) -> Document:
     """Schema 11: the medication list is one the person writes (journey/records.py::WRITTEN), never asked for.
     A list marked "asked for" goes back to "to write", and the place and day it was asked go with it, so it
-    gets no answer-by date and no request letter. Any other state (written, sent, arrived, files) is kept."""
+    gets no answer-by date and no request letter. Any other state (written, sent, arrived, files) is kept.
+    A question still waiting for where the list was asked is dropped: there is nothing to answer now."""
     records = doc.get("records")
     items = records.get("items", []) if isinstance(records, dict) else []
     for item in items:
@@ -148,6 +149,13 @@ def _v10_to_v11(doc: Document) -> Document:
                 item["status"] = "to_request"
             item["requested_on"] = None
             item["requested_from"] = None
+    for member in doc.get("members", []):
+        prompt = member.get("prompt") if isinstance(member, dict) else None
+        if isinstance(prompt, dict) and (prompt.get("kind"), prompt.get("target")) == (
+            "rec_from",
+            "medications",
+        ):
+            member["prompt"] = None
     return doc
 
 

@@ -745,7 +745,8 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
 def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: Path) -> None:
     """A plan file as the "after the visit" release wrote it (schema 10), with the medication list marked
     "asked for" at a place: on load it is "to write", with no place or day asked (so no answer-by date and no
-    request letter). Every other record, asked for at the same place, is untouched."""
+    request letter), and the question "where did you ask?" still waiting for it is dropped. Every other record,
+    asked for at the same place, is untouched."""
     records: list[dict[str, Any]] = [
         {
             "kind": kind,
@@ -791,7 +792,13 @@ def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: 
             {
                 "user_id": 7,
                 "role": "owner",
-                "prompt": None,
+                "prompt": {
+                    "kind": "rec_from",
+                    "target": "medications",
+                    "chat_id": 7,
+                    "after": None,
+                    "held": None,
+                },
                 "pending_file": None,
                 "recent_updates": [12],
                 "settings": {
@@ -846,5 +853,6 @@ def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: 
         "Mercy Hospital records",
         "2026-11-20",
     )
+    assert case.members[0].prompt is None
     assert doc["records"]["items"][7]["status"] == "requested"  # what was read is not changed in place
     assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 11

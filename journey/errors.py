@@ -39,6 +39,12 @@ class Gone(JourneyError):
     key = "errors/gone"
 
 
+class NotAStep(JourneyError):
+    """A step this item does not have: an old button, from before the step was taken away."""
+
+    key = "errors/stale_button"
+
+
 class EmptyText(JourneyError):
     key = "errors/empty_text"
 

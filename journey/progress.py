@@ -103,6 +103,8 @@ def _specialist_next(case: Case) -> NextAction:
 
 def _records_next(case: Case) -> NextAction:
     item = records.missing_items(case)[0]
+    if item.kind in records.WRITTEN and item.status is RecordStatus.TO_REQUEST:
+        return NextAction("next/write_record", StepId.RECORDS, {"record": item.kind.value})
     key = {
         RecordStatus.TO_REQUEST: "next/request_record",
         RecordStatus.REQUESTED: "next/follow_up_record",

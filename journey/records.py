@@ -6,7 +6,7 @@ import enum
 from datetime import date, timedelta
 
 from journey import limits
-from journey.errors import Gone, TooManyFiles
+from journey.errors import Gone, NotAStep, TooManyFiles
 from journey.models import Attachment, Case, RecordItem, RecordKind, RecordStatus
 from journey.text import SHORT, line
 
@@ -20,6 +20,18 @@ ANSWER_DAYS = 30
 IN_HAND = frozenset({RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED})
 
 
+# Records the person writes, not asks for (the medication list, seeds 000 and 001): nothing to ask a place for,
+# so no "asked for" step, no answer-by date and no request letter. "I have it" reads "I wrote it".
+WRITTEN = frozenset({RecordKind.MEDICATIONS})
+
+
+def steps(kind: RecordKind) -> tuple[RecordStatus, ...]:
+    """Where this record can be, in order: a written one is never asked for."""
+    if kind in WRITTEN:
+        return tuple(s for s in RecordStatus if s is not RecordStatus.REQUESTED)
+    return tuple(RecordStatus)
+
+
 def find_item(case: Case, kind: RecordKind) -> RecordItem:
     for item in case.records.items:
         if item.kind is kind:
@@ -28,8 +40,11 @@ def find_item(case: Case, kind: RecordKind) -> RecordItem:
 
 
 def set_status(case: Case, kind: RecordKind, status: RecordStatus, today: date) -> RecordItem:
-    """Move an item to `status`. Marking it requested stamps today's date (kept if already set)."""
+    """Move an item to `status`. Marking it requested stamps today's date (kept if already set).
+    A step the record does not have (asking for a list you write, from an old button) changes nothing."""
     item = find_item(case, kind)
+    if status not in steps(kind):
+        raise NotAStep()
     item.status = status
     if status is RecordStatus.REQUESTED and item.requested_on is None:
         item.requested_on = today
@@ -37,6 +52,8 @@ def set_status(case: Case, kind: RecordKind, status: RecordStatus, today: date) 
 
 
 def set_requested_from(case: Case, kind: RecordKind, text: str) -> None:
+    if kind in WRITTEN:  # a question asked before the list became one you write
+        raise NotAStep()
     find_item(case, kind).requested_from = line(text, SHORT)
 
 
@@ -59,12 +76,22 @@ def check_room(case: Case, kind: RecordKind) -> None:
 
 
 class Fact(enum.StrEnum):
-    """A question at the start of step 2 whose "no" takes records off the list."""
+    """A question at the start of step 2 whose "no" takes records off the list (docs/sources.md: seed 004
+    lists operative notes and imaging discs "if applicable"; seed 002, the pathology report comes from a
+    pathologist who studied the tumor or a sample of it)."""
 
     SURGERY = "surgery"  # no surgery for this cancer: no surgery notes to ask for
+    TISSUE = (
+        "tissue"  # no tissue taken (no biopsy, no surgery): no pathology report, slides or biopsy results
+    )
+    SCANS = "scans"  # no scans (CT, MRI, PET, X-ray): no imaging reports or scan images
 
 
-FACT_RECORDS: dict[Fact, tuple[RecordKind, ...]] = {Fact.SURGERY: (RecordKind.OPERATIVE_NOTES,)}
+FACT_RECORDS: dict[Fact, tuple[RecordKind, ...]] = {
+    Fact.SURGERY: (RecordKind.OPERATIVE_NOTES,),
+    Fact.TISSUE: (RecordKind.PATHOLOGY_REPORT, RecordKind.PATHOLOGY_SLIDES, RecordKind.BIOPSY),
+    Fact.SCANS: (RecordKind.IMAGING_REPORTS, RecordKind.IMAGING_FILES),
+}
 
 
 def answer_fact(case: Case, fact: Fact, yes: bool) -> None:
@@ -98,7 +125,7 @@ def missing_items(case: Case) -> list[RecordItem]:
 
 def answer_by(item: RecordItem) -> date | None:
     """The day the place asked should answer a request for this record, while it is asked for and not come."""
-    if item.status is not RecordStatus.REQUESTED or item.requested_on is None:
+    if item.status is not RecordStatus.REQUESTED or item.requested_on is None or item.kind in WRITTEN:
         return None
     return item.requested_on + timedelta(days=ANSWER_DAYS)
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from journey import appointments, questions
 from journey.models import Appointment, AppointmentStatus, Case, ChosenQuestion, RecordKind, RecordStatus
+from journey.records import WRITTEN
 from paper.layout import Paper
 from templates import Renderer
 
@@ -144,7 +145,7 @@ def _records(paper: Paper, w: _W, r: Renderer, case: Case) -> None:
     for item in case.records.items:
         line = w(
             "record_line",
-            status=r.label(f"record_{item.status.value}"),
+            status=r.label(f"{'record_written' if item.kind in WRITTEN else 'record'}_{item.status.value}"),
             place=item.requested_from if item.status is not RecordStatus.NOT_NEEDED else None,
             on=item.requested_on if item.status is RecordStatus.REQUESTED else None,
             files=len(item.attachments),

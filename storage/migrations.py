@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 11
+CURRENT_SCHEMA = 12
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -149,6 +149,29 @@ def _v10_to_v11(doc: Document) -> Document:
     return doc
 
 
+def _v11_to_v12(doc: Document) -> Document:
+    """Schema 12: the medication list is one the person writes (journey/records.py::WRITTEN), never asked for.
+    A list marked "asked for" goes back to "to write", and the place and day it was asked go with it, so it
+    gets no answer-by date and no request letter. Any other state (written, sent, arrived, files) is kept.
+    A question still waiting for where the list was asked is dropped: there is nothing to answer now."""
+    records = doc.get("records")
+    items = records.get("items", []) if isinstance(records, dict) else []
+    for item in items:
+        if isinstance(item, dict) and item.get("kind") == "medications":
+            if item.get("status") == "requested":
+                item["status"] = "to_request"
+            item["requested_on"] = None
+            item["requested_from"] = None
+    for member in doc.get("members", []):
+        prompt = member.get("prompt") if isinstance(member, dict) else None
+        if isinstance(prompt, dict) and (prompt.get("kind"), prompt.get("target")) == (
+            "rec_from",
+            "medications",
+        ):
+            member["prompt"] = None
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -161,6 +184,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     8: _v8_to_v9,
     9: _v9_to_v10,
     10: _v10_to_v11,
+    11: _v11_to_v12,
 }
 
 

@@ -13,7 +13,15 @@ def show_applies(turn: Turn, _: AppliesTap | None = None) -> Screen:
     rows = [
         [
             turn.button(
-                turn.label("toggle", on=answers[fact] is yes, text=turn.label(f"fact_{yes}")),
+                turn.label(
+                    "toggle",
+                    on=answers[fact] is yes,
+                    text=turn.label(
+                        "fact_answer",
+                        topic=turn.label(f"fact_{fact.value}"),
+                        answer=turn.label(f"fact_{yes}"),
+                    ),
+                ),
                 FactTap(fact, yes),
             )
             for yes in (True, False)

@@ -29,7 +29,8 @@ def show_records(turn: Turn, tap: RecordsTap | None = None) -> Screen:
     rows = [
         [
             turn.button(
-                turn.label("record", status=i.status.value, text=labels[i.kind].label), RecordTap(i.kind)
+                turn.label(_key("record", i.kind), status=i.status.value, text=labels[i.kind].label),
+                RecordTap(i.kind),
             )
         ]
         for i in page.items
@@ -55,9 +56,9 @@ def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     item = records.find_item(turn.case, kind)
     rows = choices(
         turn,
-        RecordStatus,
+        records.steps(kind),
         lambda s: s is item.status,
-        lambda s: turn.label(f"record_{s.value}"),
+        lambda s: turn.label(_key(f"record_{s.value}", kind)),
         lambda s: RecordStatusTap(kind, s),
         per_row=2,
     )
@@ -67,8 +68,20 @@ def item_screen(turn: Turn, kind: RecordKind) -> Screen:
     answer_by = records.answer_by(item)
     late = item in deadline.records_after(turn.case, turn.today)
     return turn.screen(
-        "records/item", rows, item=item, entry=entry, answer_by=answer_by, today=turn.today, late=late
+        "records/item",
+        rows,
+        item=item,
+        entry=entry,
+        answer_by=answer_by,
+        today=turn.today,
+        late=late,
+        status=_key(f"record_{item.status.value}", kind),
     )
+
+
+def _key(label: str, kind: RecordKind) -> str:
+    """The label of a record's status: a list you write has its own words ("To write", "I wrote it")."""
+    return label.replace("record", "record_written", 1) if kind in records.WRITTEN else label
 
 
 def show_record(turn: Turn, tap: RecordTap) -> Screen:

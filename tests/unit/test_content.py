@@ -174,7 +174,9 @@ def test_specialist_kinds() -> None:
         where = f"specialists.kinds.{key}"
         check_fields(where, entry, {"label", "about"})
         assert len(entry["label"]) <= KIND_LABEL_MAX, f"{where}.label: over {KIND_LABEL_MAX} characters"
-        assert len(sentences(entry["about"])) == 1, f"{where}.about: should be one sentence"
+        assert 1 <= len(sentences(entry["about"])) <= 2, (
+            f"{where}.about: should be one or two short sentences"
+        )
 
 
 def test_places() -> None:

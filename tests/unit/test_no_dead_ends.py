@@ -84,3 +84,13 @@ def test_where_to_look_fits_a_phone_screen_and_adds_a_doctor() -> None:
     assert len(screen.text) <= 900
     assert RENDERER.label("add_candidate") in labels(screen)
     assert RENDERER.label("back") in labels(screen)
+
+
+def test_a_screen_without_buttons_ends_with_a_command_to_type() -> None:
+    """The word that an owner's plan was deleted has no plan left for a button to open: its last sentence says
+    what to type instead. (The offer screens get their buttons in handlers/prompts/offers.py, tested in
+    tests/e2e/test_typed_offers.py.)"""
+    screen = SCREENS["reminder keep_end"](turn_for(with_visit(new_case())))
+    assert not screen.rows
+    last = screen.text.strip().rsplit(". ", 1)[-1]
+    assert "/start" in last, last

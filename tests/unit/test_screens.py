@@ -58,6 +58,7 @@ from journey.models import (
     Role,
     Urgency,
 )
+from journey.records import WRITTEN
 from journey.targets import NEW_VISIT
 from journey.text import LINK, LONG, SHORT
 from sandbox.html_check import parse_html, utf16_len
@@ -91,6 +92,8 @@ def full_case() -> Case:
         sp.set_notes(case, f"c{n}", WIDE[:LONG])
     for item in case.records.items:
         item.status, item.requested_from, item.requested_on = RecordStatus.REQUESTED, WIDE[:SHORT], TODAY
+        if item.kind in WRITTEN:  # a list you write is never asked for: its longest state is "I wrote it"
+            item.status, item.requested_from, item.requested_on = RecordStatus.RECEIVED, None, None
         item.attachments = [photo(str(n)) for n in range(limits.FILES_PER_RECORD)]
     for n in range(ins.MAX_CALLS):
         call = ins.start_call(case, f"k{n}", TODAY - timedelta(days=n), who=WIDE[:SHORT])

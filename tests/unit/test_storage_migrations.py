@@ -130,7 +130,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 11
+    assert upgraded["schema"] == CURRENT_SCHEMA == 12
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -451,7 +451,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 11
+    assert upgraded["schema"] == CURRENT_SCHEMA == 12
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -510,7 +510,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 11 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 12 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -586,7 +586,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 11
+    assert upgraded["schema"] == CURRENT_SCHEMA == 12
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -732,7 +732,7 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
         "active_at": "2026-11-21T10:00:00+00:00",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 11
+    assert upgraded["schema"] == CURRENT_SCHEMA == 12
     assert (
         "first_plan" not in doc and "says" not in doc["appointments"][0]
     )  # the stored document is untouched
@@ -804,3 +804,119 @@ def test_a_real_schema_10_plan_reads_as_it_did_until_a_language_is_chosen() -> N
     assert language.of_chat(case, -1001, 7) == "en"  # what every plan read before
     assert language.propose(case, 7, "es-MX") and language.of_chat(case, -1001, 7) == "es"
     assert not language.propose(case, 7, "en")  # proposed once: a later phone setting does not override
+
+
+def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: Path) -> None:
+    """A plan file as the "after the visit" release wrote it (schema 10), with the medication list marked
+    "asked for" at a place: on load it is "to write", with no place or day asked (so no answer-by date and no
+    request letter), and the question "where did you ask?" still waiting for it is dropped. Every other record,
+    asked for at the same place, is untouched."""
+    records: list[dict[str, Any]] = [
+        {
+            "kind": kind,
+            "status": "to_request",
+            "requested_from": None,
+            "requested_on": None,
+            "attachments": [],
+        }
+        for kind in ("path_report", "path_slides", "img_reports", "img_files", "biopsy", "op_notes")
+    ]
+    records += [
+        {
+            "kind": "labs",
+            "status": "requested",
+            "requested_from": "Mercy Hospital records",
+            "requested_on": "2026-11-20",
+            "attachments": [],
+        },
+        {
+            "kind": "medications",
+            "status": "requested",
+            "requested_from": "Mercy Hospital records",
+            "requested_on": "2026-11-20",
+            "attachments": [],
+        },
+    ]
+    records += [
+        {
+            "kind": kind,
+            "status": "to_request",
+            "requested_from": None,
+            "requested_on": None,
+            "attachments": [],
+        }
+        for kind in ("treatment", "staging", "biomarkers", "referral")
+    ]
+    doc: dict[str, Any] = {
+        "schema": 10,
+        "id": "case-v10-0001",
+        "created_at": "2026-11-01T09:00:00+00:00",
+        "updated_at": "2026-11-21T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": {
+                    "kind": "rec_from",
+                    "target": "medications",
+                    "chat_id": 7,
+                    "after": None,
+                    "held": None,
+                },
+                "pending_file": None,
+                "recent_updates": [12],
+                "settings": {
+                    "zone": "America/New_York",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Dana",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+            "decide_by": None,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": records},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+        "notes": [],
+        "active_at": "2026-11-21T10:00:00+00:00",
+        "first_plan": None,
+    }
+    path = tmp_path / "cases" / "case-v10-0001.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"case": {"1": doc}}))
+    with TinyDBCaseRepository(tmp_path) as repo:
+        case = repo.load_case("case-v10-0001")
+    assert case is not None
+    by_kind = {item.kind.value: item for item in case.records.items}
+    meds, labs = by_kind["medications"], by_kind["labs"]
+    assert (meds.status.value, meds.requested_from, meds.requested_on) == ("to_request", None, None)
+    assert (labs.status.value, labs.requested_from, str(labs.requested_on)) == (
+        "requested",
+        "Mercy Hospital records",
+        "2026-11-20",
+    )
+    assert case.members[0].prompt is None
+    assert doc["records"]["items"][7]["status"] == "requested"  # what was read is not changed in place
+    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 12

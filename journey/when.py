@@ -282,7 +282,7 @@ _ES_NOT_A_DATE = (  # "a las 3 de diciembre", "las 2 semanas", "la 2da cita" are
 _ES_TIME_PATTERNS = (
     # a las 10, las 2 y media, a la 1 menos cuarto, a las 9:15 de la mañana, a las 4 en la tarde, 14 h
     re.compile(
-        r"\b(?:a\s+)?las?\s+(?P<h>\d{1,2})"
+        r"\b(?:a\s+)?(?:la(?=\s+0?1\b)|las)\s+(?P<h>\d{1,2})"  # "la" only before 1
         + _ES_MINUTES
         + r"(?:\s*(?P<mer>am|pm)\b|\s+(?:(?:de|en|por)\s+la|del)\s+"
         + _ES_PARTS

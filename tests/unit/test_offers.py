@@ -60,6 +60,15 @@ def test_a_visit_typed_in_spanish_is_read_in_the_readers_language() -> None:
     assert offers.classify("mañana a las 10", NOW, CHICAGO).kind is not K.VISIT  # not English words
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["tomé la 2 pastilla hoy", "mañana llamo a la doctora", "la doctora dijo que en 2 semanas",
+     "hoy me siento cansada", "llame a la clínica a las 3"],
+)  # fmt: skip
+def test_spanish_words_with_a_day_or_an_hour_alone_are_not_a_visit(text: str) -> None:
+    assert offers.classify(text, NOW, CHICAGO, locale="es").kind is not K.VISIT
+
+
 def test_a_visit_time_answered_in_spanish_is_proposed() -> None:
     case = new_case()
     case.members[0].settings.zone = CHICAGO

@@ -69,6 +69,7 @@ def test_strings_and_content_have_the_same_keys_and_ids(locale: str) -> None:
 def test_templates_use_the_same_names_as_english(locale: str) -> None:
     """A translated screen may reorder words, never drop or invent what it shows (a name, a date)."""
     env = jinja2.Environment()
+    env.filters.update({name: str for name in ("day", "dated", "when", "until", "city")})  # parsed, never run
     differ = []
     for name in sorted(p for p in word_files(ENGLISH) if not p.endswith(".toml")):
         english = names_used(env, (ENGLISH / name).read_text())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -163,6 +164,12 @@ SAMPLE_REMINDERS = {
 }
 
 
+def _theme(theme_id: str, turn: Turn) -> Screen:
+    theme = turn.words.content.theme(theme_id)
+    assert theme is not None
+    return questions.theme_screen(turn, theme, 0)
+
+
 def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], Screen]:
     return lambda turn: build(turn, *args)
 
@@ -199,7 +206,8 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     **{f"candidate {n}": with_args(specialist.candidate_screen, f"c{n}") for n in (0, 29)},
     **{f"calls page {p}": with_args(insurance.calls_screen, p) for p in (0, 99)},
     **{f"my list page {p}": with_args(questions.list_screen, p) for p in (0, 99)},
-    **{f"theme {th.id}": with_args(questions.theme_screen, th, 0) for th in RENDERER.content.themes},
+    # Each theme as the reader's own words have it (the bank is content, per locale).
+    **{f"theme {th.id}": partial(_theme, th.id) for th in RENDERER.content.themes},
     **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, PROMPT_TARGETS.get(k))) for k in PromptKind},
     "appointment": appointment.show_appointment,
     "appointment a1": with_args(appointment.visit_screen, "a1"),

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 10
+CURRENT_SCHEMA = 11
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -136,6 +136,17 @@ def _v9_to_v10(doc: Document) -> Document:
     return doc
 
 
+def _v10_to_v11(doc: Document) -> Document:
+    """Schema 11 keeps who hears a visit's summary (journey/summary.py): the plan remembers the last choice,
+    and each visit when its summary was last sent to the others. No summary was sent before, and nobody
+    had chosen, so all start empty."""
+    doc.setdefault("summary_to_all", None)
+    for visit in doc.get("appointments", []):
+        if isinstance(visit, dict):
+            visit.setdefault("shared_at", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -147,6 +158,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     7: _v7_to_v8,
     8: _v8_to_v9,
     9: _v9_to_v10,
+    10: _v10_to_v11,
 }
 
 

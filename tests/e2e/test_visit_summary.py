@@ -100,7 +100,7 @@ async def test_the_summary_reaches_the_members_who_hear_news_and_the_group(
         assert "Can I keep working?" in reply.text  # Maria has it too, on her screen
 
         for reader in (dana, lee, maria_g):
-            await eventually(lambda r=reader: bool(summaries(r)), "the summary arrives", user=reader)
+            await eventually(saw(reader, SENT_YOU), "the summary arrives", user=reader)
         (text,) = summaries(dana)
         assert text.startswith("📨 Maria sent you a summary of the visit. It is from Ann's plan.")
         assert "What was asked\n• Can I keep working?\n  💬 Yes, with rest days." in text
@@ -183,10 +183,14 @@ async def test_the_family_hears_when_the_date_to_start_treatment_is_set_changed_
         await maria.send("/menu")
         await maria.tap("⏳ Date to start treatment")
         await maria.send("20 Jan 2027")
-        await eventually(saw(dana, "Maria set the date to start treatment by: Wed 20 Jan 2027."), "a new date")
+        await eventually(
+            saw(dana, "Maria set the date to start treatment by: Wed 20 Jan 2027."), "a new date"
+        )
 
         await maria.send("/menu")
         await maria.tap("⏳ Date to start treatment")
         await maria.tap("Remove the date")
-        await eventually(saw(dana, "Maria removed the date to start treatment."), "the date removed", user=dana)
+        await eventually(
+            saw(dana, "Maria removed the date to start treatment."), "the date removed", user=dana
+        )
         assert not any("set the date" in m.text for m in maria.bot_messages())  # Maria did it: not told

@@ -54,8 +54,10 @@ def _summary_screen(turn: Turn, visit: Appointment, head: str | None) -> Screen:
             turn.button(turn.label("menu"), MenuTap()),
         ]
     ]
-    body = summary_text(turn, visit)
-    return Screen(f"{head}\n\n{body}" if head else body, tuple(tuple(r) for r in rows))
+    if not head:
+        return Screen(summary_text(turn, visit), tuple(tuple(r) for r in rows))
+    body = summary_text(turn, visit, ROOM - shown_length(head))
+    return Screen(f"{head}\n\n{body}", tuple(tuple(r) for r in rows))
 
 
 def on_summary(turn: Turn, tap: SummaryTap) -> Screen:

@@ -3,7 +3,6 @@ everyone in the plan (as news: handlers/sharing/news.py renders each reader's co
 
 from __future__ import annotations
 
-import html
 import re
 
 from telegram import InlineKeyboardButton
@@ -21,9 +20,17 @@ ROOM = 3800
 _TAG = re.compile(r"<[^>]+>")
 
 
+# The entities Jinja's escaping writes, each one character once Telegram parses it.
+_ENTITIES = ("&amp;", "&lt;", "&gt;", "&#34;", "&#39;", "&quot;")
+
+
 def shown_length(text: str) -> int:
-    """The length Telegram counts: the text without its tags and entities, in UTF-16 units."""
-    return len(html.unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
+    """The length Telegram counts, in UTF-16 units: the text without its tags, each entity one character.
+    (An entity not listed counts in full: never less than Telegram counts, so what fits here fits there.)"""
+    bare = _TAG.sub("", text)
+    for entity in _ENTITIES:
+        bare = bare.replace(entity, "&")
+    return len(bare.encode("utf-16-le")) // 2
 
 
 def summary_text(turn: Turn, visit: Appointment, room: int = ROOM) -> str:
@@ -31,20 +38,31 @@ def summary_text(turn: Turn, visit: Appointment, room: int = ROOM) -> str:
     the next steps. A long list of asked questions is cut from the end, and says how many more there are."""
     asked = summary.asked(turn.case, visit)
     view = outcome.side_by_side(turn.case, turn.now)
-    text = ""
-    for shown in range(len(asked), -1, -1):
-        text = turn.render(
+    texts = [question_text(turn, line.question) for line in asked]
+
+    def render(shown: int) -> str:
+        return turn.render(
             "outcome/summary",
             a=visit,
             lines=asked[:shown],
-            texts=[question_text(turn, line.question) for line in asked[:shown]],
+            texts=texts[:shown],
             more=len(asked) - shown,
             view=view,
             differs=outcome.differs,
         )
-        if shown_length(text) <= room:
-            break
-    return text
+
+    text = render(len(asked))
+    if shown_length(text) <= room:
+        return text
+    # Too long: the most questions that fit (fewer questions, a shorter text), found by halving.
+    low, high = 0, len(asked) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if shown_length(render(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return render(low)
 
 
 def _summary_screen(turn: Turn, visit: Appointment, head: str | None) -> Screen:

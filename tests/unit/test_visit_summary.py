@@ -259,3 +259,11 @@ def test_the_prep_sheet_shows_the_date_to_start_treatment_when_there_is_one() ->
     deadline.set_decide_by(case, date(2027, 1, 12))
     _, text = read(prep_sheet(case, Renderer(), NOW))
     assert "Start treatment by: Tue 12 Jan 2027 (the date from your care team)" in text
+
+
+@pytest.mark.parametrize(
+    "html_text",
+    ["<b>Dana</b> &lt;&amp;&gt; 📨 ok", "&#34;quoted&#39; 🩺🩺", "plain", "<i>Ω</i>&amp;amp;", "&quot;"],
+)
+def test_the_length_the_summary_is_fitted_by_is_never_less_than_telegrams(html_text: str) -> None:
+    assert summary_screens.shown_length(html_text) >= utf16_len(parse_html(html_text).text)

@@ -181,6 +181,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 ],
                 says=OpinionSays.DIFFERENT,
                 advice="Scan again <first>, then decide",
+                shared_at=datetime(2025, 3, 5, 18, 0, tzinfo=UTC),
             )
         ],
         reminders=[
@@ -227,6 +228,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
         active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
         first_plan="Surgery in May & then rest",
+        summary_to_all=False,
     )
 
 

@@ -42,6 +42,10 @@ CODES = set(
         "cx",
         "or",
         "od",
+        "oM",  # a visit's summary
+        "oT",  # ... sent to everyone in the plan
+        "oK",  # ... kept to oneself
+        "aN",  # "What they said" from visit mode
         "ou",
         "sp",
         "spk",

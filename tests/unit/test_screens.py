@@ -22,6 +22,9 @@ from handlers.menu import screens as menu
 from handlers.notes import screens as notes_screens
 from handlers.notes.taps import RemoveNoteTap
 from handlers.onboarding import screens as onboarding
+from handlers.outcome import screens as outcome_screens
+from handlers.outcome import summary as summary_screens
+from handlers.outcome.taps import KeepSummaryTap, OutcomeTap, SendSummaryTap, SummaryTap
 from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts.asking import show_prompt
@@ -41,6 +44,7 @@ from journey import appointments, cases, limits, notes, sharing
 from journey import insurance as ins
 from journey import questions as qs
 from journey import specialist as sp
+from journey import visit_mode as visit_mode_rules
 from journey.models import (
     Answer,
     Case,
@@ -49,6 +53,7 @@ from journey.models import (
     Member,
     Offer,
     OfferKind,
+    OpinionSays,
     Prompt,
     PromptKind,
     Reason,
@@ -174,6 +179,22 @@ def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], S
     return lambda turn: build(turn, *args)
 
 
+def after_visit(build: Callable[[Turn], Screen]) -> Callable[[Turn], Screen]:
+    """The screen once visit a1 is over: every question asked with the longest answer, what the opinion
+    said and its advice at their longest (the summary's worst case)."""
+
+    def show(turn: Turn) -> Screen:
+        case = turn.case
+        visit = appointments.find_appointment(case, "a1")
+        visit.starts_at = NOW - timedelta(days=1)
+        visit.says, visit.advice = OpinionSays.DIFFERENT, WIDE[:LONG]
+        for question in case.questions.chosen:
+            visit_mode_rules.set_answer(case, "a1", question.id, WIDE[:LONG])
+        return build(turn)
+
+    return show
+
+
 def offer(turn: Turn, kind: OfferKind, zone: str | None = "America/Chicago") -> Screen:
     """An offer for typed text at its longest (the words are rendered as the offer screen shows them)."""
     starts_at = datetime(2026, 12, 11, 15, 30, tzinfo=UTC) if kind is OfferKind.VISIT and zone else None
@@ -215,6 +236,10 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "visit kinds": with_args(appointment.show_kinds, KindsOfVisitTap("a1")),
     "cancel visit?": with_args(appointment.on_cancel_visit, CancelVisitTap("a1")),
     "visit mode": with_args(visit_mode.mode_screen, "a1"),
+    "outcome a1": after_visit(lambda turn: outcome_screens.on_outcome(turn, OutcomeTap("a1"))),
+    "send the summary?": after_visit(lambda turn: summary_screens.on_summary(turn, SummaryTap("a1"))),
+    "summary sent": after_visit(lambda turn: summary_screens.on_send(turn, SendSummaryTap("a1"))),
+    "summary kept": after_visit(lambda turn: summary_screens.on_keep(turn, KeepSummaryTap("a1"))),
     "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),
     "pick day": with_args(picker.month_screen, 2026, 12, "new"),
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),

@@ -51,6 +51,14 @@ class PostgresCaseRepository:
         self._url = url
         self._versions = Versions()
         self._closed = False
+        try:
+            # One plain connection first: a wrong URL or a database that is down fails here at once
+            # (the pool would keep retrying), and the schema is brought up to date before any use.
+            with psycopg.connect(url) as conn:
+                pg_schema.apply(conn)
+        except psycopg.OperationalError as err:
+            # The type only: libpq's message may name the host and the user.
+            raise StorageError(f"cannot reach the database in DATABASE_URL ({type(err).__name__})") from None
         self._pool: ConnectionPool[Connection] = ConnectionPool(
             url,
             min_size=1,
@@ -61,15 +69,9 @@ class PostgresCaseRepository:
         )
         try:
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
-            with self._pool.connection() as conn:
-                pg_schema.apply(conn)
-        except (PoolTimeout, psycopg.OperationalError) as err:
+        except PoolTimeout:
             self._pool.close()
-            # The type only: libpq's message may name the host and the user.
-            raise StorageError(f"cannot reach the database in DATABASE_URL ({type(err).__name__})") from None
-        except BaseException:
-            self._pool.close()
-            raise
+            raise StorageError("cannot reach the database in DATABASE_URL (PoolTimeout)") from None
 
     @property
     def url(self) -> str:

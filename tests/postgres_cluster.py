@@ -21,7 +21,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import psycopg
@@ -115,14 +115,18 @@ class Cluster:
         return self.url(schema=name)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[Cluster]:
-    bindir = find_bindir()
+def require(bindir: Path | None, env: Mapping[str, str]) -> Path:
+    """The bin folder; without one, skip the test, or fail it in CI (where the tests must run)."""
     if bindir is None:
-        if os.environ.get("CI"):
+        if env.get("CI"):
             pytest.fail(MISSING + " (in CI they must run: .ci/run installs them)")
         pytest.skip(MISSING)
-    cluster = Cluster(bindir)
+    return bindir
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    cluster = Cluster(require(find_bindir(), os.environ))
     try:
         cluster.start()
         yield cluster

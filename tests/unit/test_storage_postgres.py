@@ -21,6 +21,7 @@ from service.work import Plans, Work
 from storage import pg_schema
 from storage.postgres_repo import PostgresCaseRepository
 from storage.repository import Conflict, StorageError
+from tests.postgres_cluster import MISSING, require
 from tests.unit.factories import NOW, new_case
 from tests.unit.storage_helpers import SECRET, minimal_case, spoil
 
@@ -271,3 +272,19 @@ def test_forgetting_a_person_keeps_a_copy_aside_that_another_person_owns(pg_url:
         assert repo.quarantined() == ["case_them"]
         repo.forget_user(6)
         assert repo.quarantined() == []
+
+
+# --- where PostgreSQL is missing ----------------------------------------------------------------------
+
+
+def test_without_postgresql_the_tests_skip_and_say_how_to_install_it() -> None:
+    with pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"):
+        require(None, {})
+    assert "apt-get install postgresql" in MISSING
+
+
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_without_postgresql_in_ci_the_tests_fail(ci: str) -> None:
+    with pytest.raises(pytest.fail.Exception, match="in CI they must run"):
+        require(None, {"CI": ci})
+    assert require(Path("/usr/lib/postgresql/15/bin"), {"CI": ci}) == Path("/usr/lib/postgresql/15/bin")

@@ -95,6 +95,18 @@ class PostgresCaseRepository:
         wake = next_wake(case)
         members = sorted({m.user_id for m in case.members})
         known = self._versions.of(case)
+        try:
+            version = self._write(case, body, members, wake, known)
+        except psycopg.errors.UntranslatableCharacter:
+            # JSONB cannot hold U+0000 (typed text never has it: journey/text.py drops control characters).
+            # `from None`: the database's message quotes the body.
+            raise StorageError("this plan holds a NUL character, which PostgreSQL cannot store") from None
+        self._versions.remember(case, version)
+
+    def _write(
+        self, case: Case, body: Jsonb, members: list[int], wake: datetime | None, known: int | None
+    ) -> int:
+        """Insert or update the row in one transaction, checking the version; the version written."""
         with self._connection() as conn:
             row = conn.execute("SELECT version, body FROM plans WHERE id = %s", (case.id,)).fetchone()
             if row is not None and known is not None and _int(row[0]) != known:
@@ -126,7 +138,7 @@ class PostgresCaseRepository:
                 ).rowcount
                 if updated != 1:
                     raise Conflict(f"plan {case.id} was saved by someone else since it was loaded")
-        self._versions.remember(case, version)
+        return version
 
     def delete_case(self, case_id: str) -> None:
         check_case_id(case_id)

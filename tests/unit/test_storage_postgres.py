@@ -161,6 +161,22 @@ def test_many_threads_on_two_repositories_lose_no_change(
     assert stored is not None and len(stored.notes) == 60
 
 
+def test_a_plan_with_a_nul_character_is_refused_clearly_and_the_stored_one_stays(pg_url: str) -> None:
+    """JSONB cannot hold U+0000 (the file store can; typed text never has one): a clear StorageError,
+    nothing written, and the message does not quote the plan."""
+    with PostgresCaseRepository(pg_url) as repo:
+        case = new_case(PLAN)
+        repo.save_case(case)
+        case.first_plan = f"{SECRET}\x00"
+        with pytest.raises(StorageError, match="NUL") as raised:
+            repo.save_case(case)
+        assert SECRET not in str(raised.value) and raised.value.__suppress_context__
+        stored = repo.load_case(PLAN)
+        assert stored is not None and stored.first_plan is None
+        stored.first_plan = "fine"
+        repo.save_case(stored)  # the version was not moved by the refused save
+
+
 # --- the schema ---------------------------------------------------------------------------------------
 
 

@@ -80,7 +80,8 @@ async def test_the_whole_journey_in_spanish_with_a_helper_who_reads_english(
         assert "Segunda opinión" in str(event["SUMMARY"]), event["SUMMARY"]
         await eventually(saw(dana, "Lucía"), "Dana hears of the visit", user=dana)
         await eventually(
-            lambda: any((f.file_name or "").endswith(".ics") for f in dana.documents()), "Dana's calendar file"
+            lambda: any((f.file_name or "").endswith(".ics") for f in dana.documents()),
+            "Dana's calendar file",
         )
         news = [m.text for m in dana.bot_messages() if "Lucía" in m.text]
         assert any("Thursday 3 December 2026, 2:30 PM, Chicago time" in t for t in news), news

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit e2e browser screenshot prep-sheet-picture clean bench bench-quick lock
+.PHONY: run test lint typecheck unit e2e browser postgres screenshot prep-sheet-picture clean bench bench-quick lock
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -55,6 +55,18 @@ browser:
 		case "$$missing" in *$(EMOJI_FONT)*) \
 			echo "The emoji font is not installed: the web chat shows emoji as empty boxes" \
 				"(to install it: sudo apt-get install $(EMOJI_FONT))";; esac; \
+	fi
+
+# The PostgreSQL storage tests start a throwaway cluster from Debian's server binaries. As root (CI) this
+# installs them when missing; otherwise it says how. Without them those tests skip (in CI, with CI set,
+# they fail instead).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL is not installed: its storage tests will skip (to install it: sudo apt-get install postgresql)"; \
 	fi
 
 test: lint browser

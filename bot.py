@@ -12,8 +12,8 @@ from dotenv import load_dotenv
 from telegram import Update
 
 from settings import HOW_TO_GET_A_TOKEN, SettingsError, configure_logging, load_settings
-from storage import TinyDBCaseRepository
-from wiring import build_application
+from storage import StorageError
+from wiring import build_application, open_repository
 
 log = logging.getLogger("bot")
 
@@ -44,10 +44,15 @@ def main(argv: list[str] | None = None) -> int:
             print(HOW_TO_GET_A_TOKEN, flush=True)
         keep_data = bool(os.environ.get("DATA_DIR", "").strip())
         return localrun.run(settings, port=args.port, keep_data=keep_data, open_browser=not args.no_browser)
-    repo = TinyDBCaseRepository(settings.data_dir)
+    try:
+        repo = open_repository(settings)
+    except StorageError as problem:
+        print(f"Could not open the plans' storage: {problem}", file=sys.stderr)
+        return 1
+    where = "PostgreSQL (DATABASE_URL)" if settings.database_url else str(settings.data_dir)
     try:
         app = build_application(settings, repo)
-        log.info("starting; Bot API at %s, data in %s", settings.api_url, settings.data_dir)
+        log.info("starting; Bot API at %s, data in %s", settings.api_url, where)
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     finally:
         repo.close()

@@ -136,6 +136,9 @@ def _open_browser(url: str) -> None:
 def run(settings: Settings, *, port: int, keep_data: bool, open_browser: bool) -> int:
     """The sandbox from the command line; ``keep_data``: DATA_DIR was set, so use it and keep it."""
     data_dir = settings.data_dir if keep_data else Path(tempfile.mkdtemp(prefix="second-opinion-sandbox-"))
+    if settings.database_url is not None:
+        # Made-up people must never land in a real database: the sandbox keeps its plans in files.
+        log.warning("the sandbox does not use DATABASE_URL; its plans are kept in %s", data_dir)
 
     def ready(url: str) -> None:
         print(f"Web chat ready: {url}", flush=True)

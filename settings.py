@@ -16,6 +16,7 @@ OPERATOR_MAX = 200
 DEFAULT_RETENTION_MONTHS = 12
 # At least two months: the two notices (30 and 7 days before) must come after the last change.
 MIN_RETENTION, MAX_RETENTION = 2, 120
+DATABASE_SCHEMES = ("postgresql", "postgres")
 
 HOW_TO_GET_A_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a
@@ -47,6 +48,8 @@ class Settings:
     operator_contact: str | None = None
     # A plan nobody has changed for this many months is deleted (its owner is told twice before).
     retention_months: int = 12
+    # Plans in PostgreSQL instead of files in DATA_DIR (storage/postgres_repo.py); None: files.
+    database_url: str | None = None
 
     @property
     def bot_url(self) -> str:
@@ -104,10 +107,25 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     else:
         retention_months = int(retention_text)
 
+    database_url = env.get("DATABASE_URL", "").strip() or None
+    if database_url is not None and urlsplit(database_url).scheme not in DATABASE_SCHEMES:
+        # Never repeat the value: it may hold a password.
+        problems.append(
+            "DATABASE_URL must start with postgresql:// (or be empty, to keep plans in DATA_DIR)."
+        )
+
     if problems:
         raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
     return Settings(
-        token, api_url, data_dir, log_level, zone, operator_name, operator_contact, retention_months
+        token,
+        api_url,
+        data_dir,
+        log_level,
+        zone,
+        operator_name,
+        operator_contact,
+        retention_months,
+        database_url,
     )
 
 

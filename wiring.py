@@ -30,6 +30,7 @@ from service.courier import Courier
 from service.work import Plans
 from settings import Settings
 from storage.repository import CaseRepository
+from storage.tinydb_repo import TinyDBCaseRepository
 from templates import Words
 
 log = logging.getLogger("bot")
@@ -74,6 +75,16 @@ GROUP_COMMANDS = (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def open_repository(settings: Settings) -> CaseRepository:
+    """Where plans live: PostgreSQL when DATABASE_URL is set (its schema brought up to date first),
+    else files in DATA_DIR. Close it at shutdown."""
+    if settings.database_url is None:
+        return TinyDBCaseRepository(settings.data_dir)
+    from storage.postgres_repo import PostgresCaseRepository  # psycopg is loaded only when used
+
+    return PostgresCaseRepository(settings.database_url)
 
 
 def build_application(

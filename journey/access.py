@@ -89,6 +89,8 @@ def _content(case: Case) -> tuple[Any, ...]:
         case.questions,
         case.appointments,
         case.notes,
+        case.first_plan,
+        case.summary_to_all,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from journey.models import (
     Appointment,
@@ -34,6 +35,8 @@ class ChangeKind(enum.StrEnum):
     VISIT_CHANGED = "visit_changed"
     VISIT_CANCELLED = "visit_cancelled"
     OUTCOME = "outcome"  # subject: appointment id, value: its kind (what the second opinion said)
+    SUMMARY = "summary"  # subject: appointment id: its summary, sent to the others (journey/summary.py)
+    DECIDE_BY = "decide_by"  # the date to start treatment by was set, changed (day: the new one) or removed
     JOINED = "joined"  # subject: user id, value: role
     LEFT = "left"  # subject: user id
     REMOVED = "removed"  # subject: user id
@@ -45,7 +48,7 @@ class ChangeKind(enum.StrEnum):
 
 VISIT_CHANGES = frozenset({ChangeKind.VISIT_ADDED, ChangeKind.VISIT_CHANGED, ChangeKind.VISIT_CANCELLED})
 # What a member who hears only about the visit hears: its changes, and what the doctor said after it.
-VISIT_NEWS = VISIT_CHANGES | {ChangeKind.OUTCOME}
+VISIT_NEWS = VISIT_CHANGES | {ChangeKind.OUTCOME, ChangeKind.SUMMARY}
 # Record moves worth telling others about; "to ask for" and "not needed" are bookkeeping.
 _TOLD_RECORD_STATUSES = frozenset(
     {RecordStatus.REQUESTED, RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED}
@@ -57,6 +60,7 @@ class Change:
     kind: ChangeKind
     subject: str | None = None
     value: str | None = None
+    day: date | None = None  # a date the change is about (the new decide-by date)
 
 
 def changes(before: Case, after: Case, actor: int) -> list[Change]:
@@ -67,6 +71,8 @@ def changes(before: Case, after: Case, actor: int) -> list[Change]:
     if after.insurance.outcome is not None and after.insurance.outcome != before.insurance.outcome:
         found.append(Change(ChangeKind.INSURANCE_OUTCOME, value=after.insurance.outcome.value))
     found += _visit_changes(before, after)
+    if after.profile.decide_by != before.profile.decide_by:
+        found.append(Change(ChangeKind.DECIDE_BY, day=after.profile.decide_by))
     for step in StepId:
         if step_status(after, step) is StepStatus.DONE and step_status(before, step) is not StepStatus.DONE:
             found.append(Change(ChangeKind.STEP_DONE, subject=step.value))
@@ -103,6 +109,9 @@ def _visit_changes(before: Case, after: Case) -> Iterable[Change]:
         if visit.says is not None and (was is None or was.says is None):
             # Told once, when it is first recorded: changing one's mind later is not news again.
             yield Change(ChangeKind.OUTCOME, subject=visit.id, value=visit.kind.value)
+        if visit.shared_at is not None and (was is None or was.shared_at != visit.shared_at):
+            # The person chose to send the summary to everyone (again): each send is news.
+            yield Change(ChangeKind.SUMMARY, subject=visit.id, value=visit.kind.value)
 
 
 def _moved_or_retold(was: Appointment, now: Appointment) -> bool:

@@ -290,6 +290,7 @@ class Appointment:
     answers: list[VisitAnswer] = field(default_factory=list)  # visit mode: the questions asked there
     says: OpinionSays | None = None  # what this opinion said about the first plan (journey/outcome.py)
     advice: str | None = None  # the doctor's main recommendation, in the user's words
+    shared_at: datetime | None = None  # when its summary was last sent to the others (journey/summary.py)
 
 
 # --- reminders ---------------------------------------------------------------------------------------
@@ -559,6 +560,9 @@ class Case:
     active_at: datetime | None = None
     # What the first doctor recommended, in the user's words: the plan the other opinions are set beside.
     first_plan: str | None = None
+    # Who gets a visit's summary, as chosen last time (journey/summary.py): True everyone in the plan,
+    # False only the person who made it; None not chosen yet. The next summary asks with it first.
+    summary_to_all: bool | None = None
 
     @property
     def owner_id(self) -> int:

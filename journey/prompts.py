@@ -321,7 +321,12 @@ def still_asks(case: Case, prompt: Prompt) -> bool:
         return target in {kind.value for kind in RecordKind}
     if kind in (K.CALL_REFERENCE, K.CALL_NOTES):
         return target is not None and existing(case.insurance.calls, target) is not None
-    if kind in (K.VISIT_NOTE, K.VISIT_ADVICE, K.FIRST_PLAN):
+    if kind is K.VISIT_NOTE:
+        return (
+            bool(target)
+            and existing(case.appointments, visit_mode.NoteTarget.read(target).visit_id) is not None
+        )
+    if kind in (K.VISIT_ADVICE, K.FIRST_PLAN):
         return target is not None and existing(case.appointments, target) is not None
     if kind is K.VISIT_ANSWER:
         return visit_mode.still_there(case, target)
@@ -446,7 +451,7 @@ def _appointment_detail(case: Case, target: str | None, text: str, new_id: str, 
 
 
 def _visit_note(case: Case, target: str | None, text: str, new_id: str, today: date) -> str:
-    appointments.set_visit_note(case, _need(target), text)
+    appointments.set_visit_note(case, visit_mode.NoteTarget.read(target).visit_id, text)
     return _need(target)
 
 

@@ -75,6 +75,7 @@ def _plan(case: Case, me: Member) -> dict[str, Any]:
         "questions": plain(case.questions),
         "visits": plain(case.appointments),
         "first_plan": case.first_plan,
+        "summary_to_all": case.summary_to_all,
         "you": _you(me),
         "your_reminders": [plain(r) for r in case.reminders if r.user_id == me.user_id],
         "members": [

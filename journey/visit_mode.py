@@ -36,6 +36,29 @@ class AnswerTarget:
 
 
 @dataclass(frozen=True)
+class NoteTarget:
+    """The visit a "what they said" note is for, as a typed question's target: its id, with ".mode" when
+    asked from visit mode, so the person goes back to visit mode after typing it (still at the visit)."""
+
+    visit_id: str
+    in_mode: bool = False
+
+    def text(self) -> str:
+        return f"{self.visit_id}{_IN_MODE}" if self.in_mode else self.visit_id
+
+    @classmethod
+    def read(cls, text: str | None) -> NoteTarget:
+        if not text:
+            raise Gone()
+        if text.endswith(_IN_MODE) and len(text) > len(_IN_MODE):
+            return cls(text.removesuffix(_IN_MODE), in_mode=True)
+        return cls(text)
+
+
+_IN_MODE = ".mode"
+
+
+@dataclass(frozen=True)
 class Line:
     """One question as visit mode shows it, with what was kept for it at this visit (None: nothing yet)."""
 

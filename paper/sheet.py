@@ -113,6 +113,8 @@ def _patient(paper: Paper, w: _W, r: Renderer, case: Case) -> None:
         paper.field(w("reasons"), "; ".join(r.content.reasons[x].label for x in profile.reasons))
     if profile.urgency is not None:
         paper.field(w("urgency"), r.label(f"urgency_{profile.urgency.value}"))
+    if profile.decide_by is not None:
+        paper.field(w("decide_by"), w("decide_by_day", day=profile.decide_by))
 
 
 def _questions(paper: Paper, w: _W, r: Renderer, case: Case, fit: Fit) -> None:

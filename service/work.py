@@ -9,6 +9,11 @@ asked for in one order that keeps every index safe after a crash:
     its news letters in the same write), then the links that go away.
 Links are hints that readers check against the plans (`locate`), so a crash between two writes leaves
 nothing that a later read cannot put right.
+
+With several processes on one database (PostgreSQL), the in-process lock does not cover the others: a
+save whose plan another worker changed since it was loaded raises `Conflict` and writes nothing, and the
+whole unit (load, decide, commit) runs again on the fresh plan, up to ATTEMPTS times, so neither change is
+lost. The decision must therefore only change the Work it is given (it does: it builds a screen).
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from journey.models import Case, Letter
 from journey.retention import Retention
 from journey.wake import next_wake
 from service.locks import KeyedLocks
-from storage.repository import CaseRepository
+from storage.repository import CaseRepository, Conflict
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 COMMITS_REMEMBERED = 4096
+# Load-decide-save runs at most this many times when another worker saved the plan in between.
+ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ class Plans:
         async with self._locks.hold(case_id):
             who = (actor, actor_name, actor_language)
             work, result = await asyncio.to_thread(
-                self._unit, case_id, decide, who, chat_id, update_id, message_id
+                self._attempts, case_id, decide, who, chat_id, update_id, message_id
             )
         self._after(work)
         return result
@@ -183,6 +190,25 @@ class Plans:
         return await asyncio.to_thread(read, self.repo)
 
     # --- in the worker thread -------------------------------------------------------------------------
+
+    def _attempts(
+        self,
+        case_id: str | None,
+        decide: Decide[T],
+        who: tuple[int | None, str | None, str | None],
+        chat_id: int | None,
+        update_id: int | None,
+        message_id: int | None,
+    ) -> tuple[Work, T]:
+        """The unit, again on a fresh load while another worker's save keeps getting in first."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._unit(case_id, decide, who, chat_id, update_id, message_id)
+            except Conflict:
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("plan %s was changed elsewhere meanwhile; running the change again", case_id)
+        raise AssertionError("unreachable")
 
     def _unit(
         self,

@@ -1,4 +1,6 @@
-"""Where cases live: the CaseRepository interface and its file and in-memory implementations."""
+"""Where cases live: the CaseRepository interface and its file and in-memory implementations (the
+PostgreSQL one is storage.postgres_repo, imported only when DATABASE_URL asks for it, so psycopg is not
+loaded otherwise)."""
 
 from storage.atomic import AtomicJSONStorage, ensure_private_dir
 from storage.codec import case_from_dict, case_to_dict

@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 12
+CURRENT_SCHEMA = 13
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -172,6 +172,17 @@ def _v11_to_v12(doc: Document) -> Document:
     return doc
 
 
+def _v12_to_v13(doc: Document) -> Document:
+    """Schema 13 keeps who hears a visit's summary (journey/summary.py): the plan remembers the last choice,
+    and each visit when its summary was last sent to the others. No summary was sent before, and nobody
+    had chosen, so all start empty."""
+    doc.setdefault("summary_to_all", None)
+    for visit in doc.get("appointments", []):
+        if isinstance(visit, dict):
+            visit.setdefault("shared_at", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -185,6 +196,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     9: _v9_to_v10,
     10: _v10_to_v11,
     11: _v11_to_v12,
+    12: _v12_to_v13,
 }
 
 

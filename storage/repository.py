@@ -1,7 +1,8 @@
 """The repository interface: how the rest of the bot loads and saves cases.
 
-Two implementations follow it: `TinyDBCaseRepository` (files, the default) and `InMemoryCaseRepository`
-(for tests). Every storage test runs against both.
+Three implementations follow it: `TinyDBCaseRepository` (files, the default), `PostgresCaseRepository`
+(chosen by DATABASE_URL) and `InMemoryCaseRepository` (for tests). The shared storage tests run against
+all three (PostgreSQL where its binaries are installed).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ class StorageError(Exception):
     """The store could not do what was asked (bad id, unreadable file, unknown schema)."""
 
 
+class Conflict(StorageError):
+    """The plan was changed (or deleted) by someone else since it was loaded, so this save was refused and
+    nothing was written. Load it again and redo the change: the unit of work (service/work.py) does.
+    Only a store shared by several processes raises it (PostgreSQL); one process has the per-plan lock."""
+
+
 class CaseRepository(Protocol):
     def load_case(self, case_id: str) -> Case | None:
         """The case, or None if there is no such case (or the id is malformed).
@@ -31,7 +38,10 @@ class CaseRepository(Protocol):
         ...
 
     def save_case(self, case: Case) -> None:
-        """Write the whole case atomically and durably. Cost does not depend on how many cases exist."""
+        """Write the whole case atomically and durably. Cost does not depend on how many cases exist.
+
+        Raises `Conflict` (writing nothing) if this case object was loaded from a stored copy that another
+        writer has replaced or deleted since."""
         ...
 
     def delete_case(self, case_id: str) -> None:

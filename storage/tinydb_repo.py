@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
@@ -70,6 +71,7 @@ INDEX_SCHEMA = 1
 # nothing about the file, which must stay where it is.
 UNREADABLE = (StorageError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 QUARANTINE_STAMP = "%Y%m%dT%H%M%SZ"
+_CHAT_FILE = re.compile(r"^[pn]\d{1,20}\.json$")
 
 
 class TinyDBCaseRepository:
@@ -198,6 +200,21 @@ class TinyDBCaseRepository:
         with self._mutex:
             self._check_open()
             return self._read_chat(chat_id)
+
+    def linked_chats(self) -> list[tuple[int, str]]:
+        """(chat id, plan id) for every chat link, by chat id: for copying an install elsewhere
+        (storage/migrate.py). Not in CaseRepository: the bot never needs every link at once."""
+        with self._mutex:
+            self._check_open()
+            with os.scandir(self._chats_dir) as entries:
+                names = [e.name for e in entries if _CHAT_FILE.fullmatch(e.name)]
+            links = []
+            for name in names:
+                chat_id = int(name[1:].removesuffix(".json")) * (-1 if name[0] == "n" else 1)
+                case_id = self._read_chat(chat_id)
+                if case_id is not None:
+                    links.append((chat_id, case_id))
+            return sorted(links)
 
     def cases_of_user(self, user_id: int) -> list[Case]:
         with self._mutex:

@@ -10,3 +10,6 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None)
 settings.register_profile("dev")
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# A throwaway PostgreSQL cluster (tests/postgres_cluster.py), for the tests that ask for `pg_url`.
+from tests.postgres_cluster import pg_cluster, pg_url  # noqa: E402, F401

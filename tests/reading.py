@@ -18,7 +18,7 @@ What is measured, and how:
 - **One sentence.** The formula works on one sentence too, but for a short one a single long word swings it
   (`"Pathology report."` scores grade 20, a 9-word sentence with "oncologist" in it grade 10). So a sentence
   of fewer than `SHORT_WORDS` words is checked by its words only: it fails when it holds more than one hard
-  word (`HARD_SYLLABLES` syllables or more); a word the bot explains to the reader where it first uses it
+  word (`HARD_SYLLABLES` syllables or more in English, one more in Spanish); a word the bot explains to the reader where it first uses it
   (`EXPLAINED`: "oncologist", "pathology", "radiation") is not a hard word there. A list (three or more commas, no part longer than
   `LIST_PART_WORDS` words: "Pathology report, Biopsy results, Lab work, …") is read item by item, each item
   like a short sentence. Any other sentence is checked by the formula.
@@ -206,11 +206,15 @@ class Measure:
     syllables: Callable[[str], int]
     grade: Callable[[int, int, int], float]
     formula: str
+    # A hard word has this many syllables or more. Spanish words carry about a third more syllables than
+    # English ones for the same ease ("todavía", "necesita" and "laboratorio" are everyday words), so
+    # a Spanish word is hard from five syllables, an English one from four.
+    hard_syllables: int = HARD_SYLLABLES
 
 
 MEASURES = {
     "en": Measure(syllables_en, flesch_kincaid, "Flesch-Kincaid"),
-    "es": Measure(syllables_es, crawford, "Crawford"),
+    "es": Measure(syllables_es, crawford, "Crawford", hard_syllables=HARD_SYLLABLES + 1),
 }
 
 
@@ -235,21 +239,21 @@ def sentence_problem(sentence: Sentence, measure: Measure, limit: float) -> str 
     """Why this one sentence is too hard to read, or None."""
     parts = [len(words_of(part)) for part in sentence.text.split(",")]
     if len(parts) >= 4 and max(parts) <= LIST_PART_WORDS:
-        return _hard_words(sentence, parts)
+        return _hard_words(sentence, parts, measure.hard_syllables)
     if len(sentence.words) < SHORT_WORDS:
-        return _hard_words(sentence, [len(sentence.words)])
+        return _hard_words(sentence, [len(sentence.words)], measure.hard_syllables)
     grade = measure.grade(len(sentence.words), 1, sum(sentence.syllables))
     return f"grade {grade:.1f} ({len(sentence.words)} words)" if grade > limit else None
 
 
-def _hard_words(sentence: Sentence, parts: list[int]) -> str | None:
+def _hard_words(sentence: Sentence, parts: list[int], hard_syllables: int) -> str | None:
     """More than one hard word in any of the parts (a short sentence is one part, a list has its items)."""
     start = 0
     for size in parts:
         pairs = zip(
             sentence.words[start : start + size], sentence.syllables[start : start + size], strict=True
         )
-        hard = [word for word, n in pairs if n >= HARD_SYLLABLES and word.lower() not in EXPLAINED]
+        hard = [word for word, n in pairs if n >= hard_syllables and word.lower() not in EXPLAINED]
         if len(hard) > 1:
             return f"{len(hard)} hard words in a short sentence or list item: {', '.join(hard)}"
         start += size

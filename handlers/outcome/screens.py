@@ -11,6 +11,7 @@ from handlers.outcome.taps import (
     OutcomeSaysTap,
     OutcomeTap,
     SideBySideTap,
+    SummaryTap,
     ThirdOpinionTap,
 )
 from handlers.plumbing.turn import Screen, Turn, choices
@@ -55,6 +56,10 @@ def outcome_screen(turn: Turn, visit: Appointment) -> Screen:
         [turn.button(turn.label("first_plan"), FirstPlanTap(v))],
         [turn.button(turn.label("write_note"), VisitNoteTap(v))],
         [turn.button(turn.label("side_by_side"), SideBySideTap(v))],
+    ]
+    if visit.says is not None:  # recorded: the summary can go to the family
+        rows.append([turn.button(turn.label("summary"), SummaryTap(v))])
+    rows += [
         [
             turn.button(turn.label("back_to_visit"), AppointmentTap(v)),
             turn.button(turn.label("menu"), MenuTap()),
@@ -65,7 +70,10 @@ def outcome_screen(turn: Turn, visit: Appointment) -> Screen:
 
 def on_says(turn: Turn, tap: OutcomeSaysTap) -> Screen:
     visit = outcome.set_says(turn.case, tap.visit, tap.says)
-    return outcome_screen(turn, visit)
+    screen = outcome_screen(turn, visit)
+    if visit.shared_at is None:  # recorded: say where the summary for the family is
+        return screen.with_head(turn.render("outcome/saved") + "\n" + turn.render("outcome/summary_hint"))
+    return screen
 
 
 def on_advice(turn: Turn, tap: AdviceTap) -> Screen:
@@ -81,7 +89,10 @@ def on_first_plan(turn: Turn, tap: FirstPlanTap) -> Screen:
 def after_typed(turn: Turn, visit_id: str) -> Screen:
     """Back to the outcome once the advice or the first plan is typed."""
     visit = appointments.find_appointment(turn.case, visit_id)
-    return outcome_screen(turn, visit).with_head(turn.render("outcome/saved"))
+    head = turn.render("outcome/saved")
+    if visit.says is not None and visit.shared_at is None:
+        head += "\n" + turn.render("outcome/summary_hint")
+    return outcome_screen(turn, visit).with_head(head)
 
 
 def on_side_by_side(turn: Turn, tap: SideBySideTap) -> Screen:

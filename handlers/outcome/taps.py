@@ -53,3 +53,27 @@ class SideBySideTap(Tap):
 @dataclass(frozen=True)
 class ThirdOpinionTap(Tap):
     """Start a new visit for a third opinion in the same plan (asks for the time)."""
+
+
+@tap("oM")
+@dataclass(frozen=True)
+class SummaryTap(Tap):
+    """The summary of a visit that is over: to send to the family (who may change the plan), or to read."""
+
+    visit: str
+
+
+@tap("oT")
+@dataclass(frozen=True)
+class SendSummaryTap(Tap):
+    """Send the summary to everyone in the plan (the plan remembers this choice)."""
+
+    visit: str
+
+
+@tap("oK")
+@dataclass(frozen=True)
+class KeepSummaryTap(Tap):
+    """Keep the summary to oneself: only the person who made it gets it (the plan remembers this choice)."""
+
+    visit: str

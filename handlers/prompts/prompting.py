@@ -18,7 +18,7 @@ from handlers.settings import screens as settings_screen
 from handlers.specialist import screens as specialist
 from handlers.visit import mode, picker
 from handlers.visit import screens as appointment
-from journey import prompts
+from journey import prompts, visit_mode
 from journey.errors import Gone, JourneyError
 from journey.models import PromptKind, RecordKind
 from journey.targets import VisitTarget, zone_leads_to_settings
@@ -53,7 +53,7 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
         case K.APPOINTMENT_DETAIL:
             return appointment.after_detail(turn, target)
         case K.VISIT_NOTE:
-            return appointment.visit_screen(turn, target).with_head(turn.render("appointment/note_saved"))
+            return _after_note(turn, visit_mode.NoteTarget.read(target))
         case K.VISIT_ANSWER:
             return mode.after_answer(turn, target)
         case K.VISIT_ADVICE | K.FIRST_PLAN:
@@ -62,6 +62,14 @@ def after(turn: Turn, step: prompts.PromptStep) -> Screen:
             return after_zone(turn, target, answered.held)
         case _:
             return menu.show_menu(turn)
+
+
+def _after_note(turn: Turn, note: visit_mode.NoteTarget) -> Screen:
+    """Back where the note was asked: visit mode (still at the visit), or the visit's screen."""
+    saved = turn.render("appointment/note_saved")
+    if note.in_mode:
+        return mode.mode_screen(turn, note.visit_id).with_head(saved)
+    return appointment.visit_screen(turn, note.visit_id).with_head(saved)
 
 
 def after_zone(turn: Turn, target: str, held: str | None = None) -> Screen:

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 
 from markupsafe import Markup
 
+from handlers.outcome.summary import ROOM, shown_length, summary_text
 from handlers.plumbing.turn import OutgoingFile, Screen, Services, Turn
 from handlers.sharing.screens import plan_name
 from handlers.sharing.taps import UseCaseTap
 from handlers.visit.screens import calendar_file
 from journey import activity
 from journey.access import find_member
+from journey.appointments import find_appointment
 from journey.ids import id_from
 from journey.models import Case, Letter, LetterButton, LetterFile
 from service.sending import Outgoing
@@ -33,26 +36,47 @@ def compose(s: Services, news: News) -> list[Letter]:
     Called by the unit of work while it saves the change, so the letters are written with it.
     """
     deliveries = activity.audience(news.before, news.after, news.changes, news.actor, news.origin_chat)
-    letters = []
-    for n, delivery in enumerate(deliveries):
-        message = _render(s, news, delivery)
-        letters.append(
-            Letter(
-                id=id_from(news.after.id, news.actor, s.now().isoformat(), n, secrets.token_hex(4)),
-                chat_id=message.chat_id,
-                text=message.text,
-                created_at=s.now(),
-                buttons=[[LetterButton(label, data) for label, data in row] for row in message.buttons],
-                files=[LetterFile(f.name, f.data.decode(), f.caption) for f in message.files],
-            )
+    messages = [message for delivery in deliveries for message in _render(s, news, delivery)]
+    return [
+        Letter(
+            id=id_from(news.after.id, news.actor, s.now().isoformat(), n, secrets.token_hex(4)),
+            chat_id=message.chat_id,
+            text=message.text,
+            created_at=s.now(),
+            buttons=[[LetterButton(label, data) for label, data in row] for row in message.buttons],
+            files=[LetterFile(f.name, f.data.decode(), f.caption) for f in message.files],
         )
-    return letters
+        for n, message in enumerate(messages)
+    ]
 
 
-def _render(s: Services, news: News, delivery: activity.Delivery) -> Outgoing:
-    turn = Turn(s, news.after, delivery.chat_id, s.now(), new_id="news")
+def _render(s: Services, news: News, delivery: activity.Delivery) -> list[Outgoing]:
+    """This reader's messages: the news lines, then each visit summary sent to them, in their own words."""
+    summaries = [c for c in delivery.changes if c.kind is activity.ChangeKind.SUMMARY]
+    lines = [c for c in delivery.changes if c.kind is not activity.ChangeKind.SUMMARY]
+    told = delivery if not summaries else replace(delivery, changes=tuple(lines))
+    messages = [] if summaries and not lines else [_render_news(s, news, told)]
+    return messages + [_render_summary(s, news, delivery.chat_id, c) for c in summaries]
+
+
+def _render_summary(s: Services, news: News, chat_id: int, change: activity.Change) -> Outgoing:
+    """A visit's summary as this reader sees it (their language), under who sent it."""
+    turn = Turn(s, news.after, chat_id, s.now(), new_id="news")
+    visit = find_appointment(news.after, change.subject or "")
+    head = turn.render("outcome/summary_news", who=_who(turn, news), plan=plan_name(turn, news.after))
+    body = summary_text(turn, visit, ROOM - shown_length(head))
+    button = turn.button(turn.label("open_plan"), UseCaseTap())
+    return Screen(f"{head}\n\n{body}", ((button,),)).outgoing(chat_id)
+
+
+def _who(turn: Turn, news: News) -> str:
     actor = find_member(news.after, news.actor) or find_member(news.before, news.actor)
-    who = (actor.name if actor else None) or turn.render("someone")
+    return (actor.name if actor else None) or turn.render("someone")
+
+
+def _render_news(s: Services, news: News, delivery: activity.Delivery) -> Outgoing:
+    turn = Turn(s, news.after, delivery.chat_id, s.now(), new_id="news")
+    who = _who(turn, news)
     plan = plan_name(turn, news.before)
     if delivery.removed:
         return Outgoing(delivery.chat_id, turn.render("removed_you", who=who, plan=plan))

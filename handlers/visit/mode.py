@@ -10,7 +10,7 @@ from handlers.guide.taps import AtTheVisitTap
 from handlers.plumbing.turn import Screen, Turn, page_row, paginate
 from handlers.prompts.asking import ask
 from handlers.questions.screens import question_text
-from handlers.visit.taps import AppointmentTap, AskedTap, VisitAnswerTap, VisitModeTap, VisitNoteTap
+from handlers.visit.taps import AppointmentTap, AskedTap, ModeNoteTap, VisitAnswerTap, VisitModeTap
 from journey import appointments, questions, visit_mode
 from journey.models import PromptKind
 
@@ -37,7 +37,7 @@ def mode_screen(turn: Turn, visit_id: str, page_number: int = 0) -> Screen:
     rows.append([turn.button(turn.label("at_the_visit"), AtTheVisitTap(visit.id))])
     rows.append(
         [
-            turn.button(turn.label("said_note"), VisitNoteTap(visit.id)),
+            turn.button(turn.label("said_note"), ModeNoteTap(visit.id)),
             turn.button(turn.label("back"), AppointmentTap(visit.id)),
         ]
     )
@@ -61,6 +61,12 @@ def on_answer(turn: Turn, tap: VisitAnswerTap) -> Screen:
     target = visit_mode.AnswerTarget(visit.id, question.id)
     screen = ask(turn, PromptKind.VISIT_ANSWER, target.text())
     return screen.with_head(turn.render("appointment/answer_to", question=question_text(turn, question)))
+
+
+def on_note(turn: Turn, tap: ModeNoteTap) -> Screen:
+    """ "What they said", asked from visit mode: typing it leads back to visit mode."""
+    visit = appointments.find_appointment(turn.case, tap.visit)
+    return ask(turn, PromptKind.VISIT_NOTE, visit_mode.NoteTarget(visit.id, in_mode=True).text())
 
 
 def after_answer(turn: Turn, target: str) -> Screen:

@@ -18,6 +18,7 @@ from handlers.visit.taps import (
     EditDetailsTap,
     FromCandidateTap,
     KindsOfVisitTap,
+    ModeNoteTap,
     NewAppointmentTap,
     PickDayTap,
     PickHourTap,
@@ -52,4 +53,5 @@ ROUTES: Routes = table(
     route(VisitModeTap, mode.show_mode),
     route(AskedTap, mode.on_asked, access=EDIT),
     route(VisitAnswerTap, mode.on_answer, access=EDIT),
+    route(ModeNoteTap, mode.on_note, access=EDIT),
 )

@@ -144,6 +144,14 @@ class VisitNoteTap(Tap):
     visit: str
 
 
+@tap("aN")
+@dataclass(frozen=True)
+class ModeNoteTap(Tap):
+    """ "What they said" from visit mode (asks for the note; back to visit mode after)."""
+
+    visit: str
+
+
 @tap("aq")
 @dataclass(frozen=True)
 class ProposeTimeTap(Tap):

@@ -70,11 +70,11 @@ async def test_visit_mode_from_the_reminder_marks_asked_and_keeps_typed_and_voic
         assert "The answer is saved" in reply.text and "🎤 Voice note kept" in reply.text
         assert reply.text.count("✅ Asked") == 2
 
-        # What they said: the visit's note, shown in visit mode too.
+        # What they said: the visit's note, typed in visit mode, and back in visit mode (still at the visit).
         await alex.tap("What they said")
         reply = await alex.send("Come back in a month.")
         assert "Your note is saved" in reply.text
-        reply = await alex.tap("At the visit")
+        assert "🩺 At the visit" in reply.text and "📝 What they said" in reply.buttons
         assert "📝 What they said: Come back in a month." in reply.text
         assert "💬 Very sure. The lab checked twice." in reply.text and "🎤 Voice note kept" in reply.text
 

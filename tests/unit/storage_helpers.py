@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
 from journey.models import (
     Answer,
     Appointment,
@@ -56,6 +60,7 @@ from journey.models import (
     VisitAnswer,
 )
 from storage import CaseRepository, InMemoryCaseRepository, TinyDBCaseRepository
+from storage.postgres_repo import PostgresCaseRepository
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -181,6 +186,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 ],
                 says=OpinionSays.DIFFERENT,
                 advice="Scan again <first>, then decide",
+                shared_at=datetime(2025, 3, 5, 18, 0, tzinfo=UTC),
             )
         ],
         reminders=[
@@ -227,26 +233,39 @@ def full_case(case_id: str = "case_full_01") -> Case:
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],
         active_at=datetime(2025, 6, 6, 8, 0, tzinfo=UTC),
         first_plan="Surgery in May & then rest",
+        summary_to_all=False,
     )
 
 
 # --- repositories under test ----------------------------------------------------------------------
 
-REPO_KINDS = ["tinydb", "memory"]
+REPO_KINDS = ["tinydb", "memory", "postgres"]
 # Put in damaged files so a test can show that no log line repeats their content.
 SECRET = "MARKER-diagnosis-Zoe"
 
 
-def make_repo(kind: str, data_dir: Path) -> CaseRepository:
+def make_repo(kind: str, data_dir: Path, request: pytest.FixtureRequest | None = None) -> CaseRepository:
+    """A repository of this kind; "postgres" needs the test's request, for a fresh database (`pg_url`),
+    and skips where PostgreSQL is not installed."""
     if kind == "tinydb":
         return TinyDBCaseRepository(data_dir)
+    if kind == "postgres":
+        if request is None:
+            raise ValueError("a PostgreSQL repository needs the test's request")
+        return PostgresCaseRepository(request.getfixturevalue("pg_url"))
     return InMemoryCaseRepository()
 
 
 def spoil(repo: CaseRepository, data_dir: Path, case_id: str) -> None:
-    """Make a stored case unreadable: garbage in its file, or the in-memory repository's stand-in."""
+    """Make a stored case unreadable: garbage in its file or its row, or the in-memory repository's
+    stand-in."""
     if isinstance(repo, InMemoryCaseRepository):
         repo.corrupt(case_id)
+    elif isinstance(repo, PostgresCaseRepository):
+        # Valid JSON (JSONB holds nothing else) that is no plan: no schema, and the secret in it.
+        with psycopg.connect(repo.url) as conn:
+            damaged = Jsonb({"case": {"1": {"diagnosis": SECRET}}})
+            conn.execute("UPDATE plans SET body = %s WHERE id = %s", (damaged, case_id))
     else:
         (data_dir / "cases" / f"{case_id}.json").write_text('{"case": {"1": {"diagnosis": "' + SECRET)
 

@@ -42,6 +42,10 @@ CODES = set(
         "cx",
         "or",
         "od",
+        "oM",  # a visit's summary
+        "oT",  # ... sent to everyone in the plan
+        "oK",  # ... kept to oneself
+        "aN",  # "What they said" from visit mode
         "ou",
         "sp",
         "spk",
@@ -108,6 +112,7 @@ CODES = set(
         "aq",
         "rz",
         "sn",
+        "sl",
         "sh",
         "shn",
         "shr",
@@ -120,6 +125,7 @@ CODES = set(
         "mbo",
         "mbO",
         "mbg",
+        "mbl",
         "mbG",
         "lv",
         "lvY",

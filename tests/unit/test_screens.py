@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,9 @@ from handlers.menu import screens as menu
 from handlers.notes import screens as notes_screens
 from handlers.notes.taps import RemoveNoteTap
 from handlers.onboarding import screens as onboarding
+from handlers.outcome import screens as outcome_screens
+from handlers.outcome import summary as summary_screens
+from handlers.outcome.taps import KeepSummaryTap, OutcomeTap, SendSummaryTap, SummaryTap
 from handlers.plumbing.callbacks import MAX_BYTES, decode
 from handlers.plumbing.turn import Screen, Services, Turn
 from handlers.prompts.asking import show_prompt
@@ -40,6 +44,7 @@ from journey import appointments, cases, limits, notes, sharing
 from journey import insurance as ins
 from journey import questions as qs
 from journey import specialist as sp
+from journey import visit_mode as visit_mode_rules
 from journey.models import (
     Answer,
     Case,
@@ -48,6 +53,7 @@ from journey.models import (
     Member,
     Offer,
     OfferKind,
+    OpinionSays,
     Prompt,
     PromptKind,
     Reason,
@@ -163,8 +169,30 @@ SAMPLE_REMINDERS = {
 }
 
 
+def _theme(theme_id: str, turn: Turn) -> Screen:
+    theme = turn.words.content.theme(theme_id)
+    assert theme is not None
+    return questions.theme_screen(turn, theme, 0)
+
+
 def with_args(build: Callable[..., Screen], *args: object) -> Callable[[Turn], Screen]:
     return lambda turn: build(turn, *args)
+
+
+def after_visit(build: Callable[[Turn], Screen]) -> Callable[[Turn], Screen]:
+    """The screen once visit a1 is over: every question asked with the longest answer, what the opinion
+    said and its advice at their longest (the summary's worst case)."""
+
+    def show(turn: Turn) -> Screen:
+        case = turn.case
+        visit = appointments.find_appointment(case, "a1")
+        visit.starts_at = NOW - timedelta(days=1)
+        visit.says, visit.advice = OpinionSays.DIFFERENT, WIDE[:LONG]
+        for question in case.questions.chosen:
+            visit_mode_rules.set_answer(case, "a1", question.id, WIDE[:LONG])
+        return build(turn)
+
+    return show
 
 
 def offer(turn: Turn, kind: OfferKind, zone: str | None = "America/Chicago") -> Screen:
@@ -199,7 +227,8 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     **{f"candidate {n}": with_args(specialist.candidate_screen, f"c{n}") for n in (0, 29)},
     **{f"calls page {p}": with_args(insurance.calls_screen, p) for p in (0, 99)},
     **{f"my list page {p}": with_args(questions.list_screen, p) for p in (0, 99)},
-    **{f"theme {th.id}": with_args(questions.theme_screen, th, 0) for th in RENDERER.content.themes},
+    # Each theme as the reader's own words have it (the bank is content, per locale).
+    **{f"theme {th.id}": partial(_theme, th.id) for th in RENDERER.content.themes},
     **{f"prompt {k.value}": with_args(show_prompt, Prompt(k, PROMPT_TARGETS.get(k))) for k in PromptKind},
     "appointment": appointment.show_appointment,
     "appointment a1": with_args(appointment.visit_screen, "a1"),
@@ -207,6 +236,10 @@ SCREENS: dict[str, Callable[[Turn], Screen]] = {
     "visit kinds": with_args(appointment.show_kinds, KindsOfVisitTap("a1")),
     "cancel visit?": with_args(appointment.on_cancel_visit, CancelVisitTap("a1")),
     "visit mode": with_args(visit_mode.mode_screen, "a1"),
+    "outcome a1": after_visit(lambda turn: outcome_screens.on_outcome(turn, OutcomeTap("a1"))),
+    "send the summary?": after_visit(lambda turn: summary_screens.on_summary(turn, SummaryTap("a1"))),
+    "summary sent": after_visit(lambda turn: summary_screens.on_send(turn, SendSummaryTap("a1"))),
+    "summary kept": after_visit(lambda turn: summary_screens.on_keep(turn, KeepSummaryTap("a1"))),
     "confirm time": with_args(appointment.propose, datetime(2026, 12, 3, 20, 30, tzinfo=UTC), NEW_VISIT),
     "pick day": with_args(picker.month_screen, 2026, 12, "new"),
     "pick hour": with_args(picker.hour_screen, date(2026, 12, 3), "new"),

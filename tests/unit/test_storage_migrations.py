@@ -130,7 +130,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 12
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -451,7 +451,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 12
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -510,7 +510,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 12 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -586,7 +586,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 12
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -732,7 +732,7 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
         "active_at": "2026-11-21T10:00:00+00:00",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 12
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13
     assert (
         "first_plan" not in doc and "says" not in doc["appointments"][0]
     )  # the stored document is untouched
@@ -919,4 +919,92 @@ def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: 
     )
     assert case.members[0].prompt is None
     assert doc["records"]["items"][7]["status"] == "requested"  # what was read is not changed in place
-    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 12
+    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 13
+
+
+def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
+    """A plan as the after-the-visit release wrote it (schema 10): an outcome recorded, no summary sent. It
+    gains the plan's remembered choice (none yet) and each visit's time its summary was sent (never)."""
+    doc: dict[str, Any] = {
+        "schema": 10,
+        "id": "case-v10-0001",
+        "created_at": "2026-10-01T09:00:00+00:00",
+        "updated_at": "2026-12-04T16:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [40],
+                "settings": {
+                    "zone": "America/Chicago",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                },
+                "name": "Dana",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Zoe",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": "soon",
+            "onboarded": True,
+            "decide_by": "2027-01-12",
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": [{"id": "q1", "bank_id": None, "text": "Is surgery needed?", "top": True}]},
+        "appointments": [
+            {
+                "id": "appt-1",
+                "starts_at": "2026-12-03T20:30:00+00:00",
+                "zone": "America/Chicago",
+                "duration_minutes": 60,
+                "kind": "second",
+                "doctor": "Dr. Lee",
+                "institution": None,
+                "address": None,
+                "video_link": None,
+                "phone": None,
+                "notes": None,
+                "status": "active",
+                "sequence": 0,
+                "created_at": "2026-11-23T15:30:00+00:00",
+                "outcome_note": "Come back in a month",
+                "answers": [{"question_id": "q1", "asked": True, "text": "Not yet", "voice": None}],
+                "says": "changes",
+                "advice": "Radiation first",
+            }
+        ],
+        "reminders": [],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [],
+        "notes": [],
+        "active_at": "2026-12-04T16:00:00+00:00",
+        "first_plan": "Surgery",
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert "summary_to_all" not in doc and "shared_at" not in doc["appointments"][0]  # the input is untouched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.summary_to_all is None
+    (visit,) = case.appointments
+    assert visit.shared_at is None
+    assert (
+        visit.advice == "Radiation first"
+        and visit.answers[0].text == "Not yet"
+        and case.first_plan == "Surgery"
+    )

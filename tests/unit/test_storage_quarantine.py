@@ -32,7 +32,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=REPO_KINDS)
 def repo(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[CaseRepository]:
-    repository = make_repo(request.param, data_dir)
+    repository = make_repo(request.param, data_dir, request)
     yield repository
     repository.close()
 

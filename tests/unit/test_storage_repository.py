@@ -1,4 +1,5 @@
-"""What every CaseRepository must do. Each test runs against the TinyDB and the in-memory one."""
+"""What every CaseRepository must do. Each test runs against the TinyDB, the in-memory and the PostgreSQL
+one (where PostgreSQL is installed)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,12 @@ from storage import (
     StorageError,
     TinyDBCaseRepository,
 )
-from tests.unit.storage_helpers import full_case, minimal_case
+from tests.unit.storage_helpers import REPO_KINDS, full_case, make_repo, minimal_case
 
 
-@pytest.fixture(params=["tinydb", "memory"])
+@pytest.fixture(params=REPO_KINDS)
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseRepository]:
-    repository: CaseRepository
-    if request.param == "tinydb":
-        repository = TinyDBCaseRepository(tmp_path / "data")
-    else:
-        repository = InMemoryCaseRepository()
+    repository = make_repo(request.param, tmp_path / "data", request)
     yield repository
     repository.close()
 

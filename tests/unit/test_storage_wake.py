@@ -27,7 +27,7 @@ Index = list[tuple[str, datetime]]
 
 @pytest.fixture(params=REPO_KINDS)
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseRepository]:
-    repository = make_repo(request.param, tmp_path / "data")
+    repository = make_repo(request.param, tmp_path / "data", request)
     yield repository
     repository.close()
 

@@ -9,9 +9,10 @@ from functools import partial
 import pytest
 
 from journey import records, sharing
-from journey.models import Case, GroupChat, Letter, Member, RecordKind, RecordStatus, Role
-from service.work import News, Plans, Work, follow_group, locate
+from journey.models import Case, GroupChat, Letter, Member, Note, RecordKind, RecordStatus, Role
+from service.work import ATTEMPTS, News, Plans, Work, follow_group, locate
 from storage import InMemoryCaseRepository
+from storage.repository import Conflict
 from tests.unit.factories import NOW, OWNER, VIEWER, new_case
 
 
@@ -205,3 +206,61 @@ async def test_following_a_group_to_its_supergroup_moves_the_plan_and_the_link()
     # Told again from the new group: nothing left to move, nothing changes.
     assert await plans.run("case-0001", partial(follow_group, old_id=-500, new_id=-100500)) is False
     assert locate(repo, -100500, VIEWER) == "case-0001"
+
+
+class ContendedRepo(InMemoryCaseRepository):
+    """Another worker on the same database (as with PostgreSQL) saves the plan between our load and our
+    save, `times` times: each time its change lands and ours is refused with Conflict, as a version
+    check would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times = 0
+        self.loads = 0
+
+    def load_case(self, case_id: str) -> Case | None:
+        self.loads += 1
+        return super().load_case(case_id)
+
+    def save_case(self, case: Case) -> None:
+        if self.times > 0:
+            self.times -= 1
+            theirs = super().load_case(case.id)
+            assert theirs is not None
+            theirs.notes.append(Note(f"theirs-{self.times}", "their change", NOW, by=VIEWER))
+            super().save_case(theirs)
+            raise Conflict("saved by someone else since it was loaded")
+        super().save_case(case)
+
+
+def note_ours(work: Work) -> str:
+    assert work.case is not None
+    work.case.first_plan = "our change"
+    work.save()
+    return "shown"
+
+
+async def test_a_plan_changed_by_another_worker_meanwhile_is_changed_again_and_keeps_both() -> None:
+    repo = ContendedRepo()
+    repo.save_case(new_case())
+    repo.times = 2
+    plans = Plans(repo, lambda: NOW)
+    assert await plans.run("case-0001", note_ours) == "shown"
+    case = repo.load_case("case-0001")
+    assert case is not None
+    assert case.first_plan == "our change"
+    assert sorted(n.id for n in case.notes) == ["theirs-0", "theirs-1"]
+
+
+async def test_a_plan_that_keeps_changing_elsewhere_gives_up_and_writes_nothing() -> None:
+    repo = ContendedRepo()
+    repo.save_case(new_case())
+    repo.times = ATTEMPTS
+    plans = Plans(repo, lambda: NOW)
+    with pytest.raises(Conflict):
+        await plans.run("case-0001", note_ours, update_id=9)
+    case = repo.load_case("case-0001")
+    assert case is not None and case.first_plan is None
+    assert len(case.notes) == ATTEMPTS  # only the other worker's changes
+    assert repo.loads == ATTEMPTS + 1  # one load per try (and this test's own)
+    assert not plans.committed(9)

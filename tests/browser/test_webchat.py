@@ -261,3 +261,25 @@ def tiny_png() -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+LUCIA = 1004  # one of the made-up people: her phone is in Spanish (localrun.PEOPLE)
+
+
+def test_lucia_reads_the_web_chat_in_spanish(page: ChatPage) -> None:
+    page.open(LUCIA)
+    page.send("/start")
+    welcome = page.expect("¿Qué nombre uso para el paciente?")
+    assert "Le doy la bienvenida a Second Opinion Companion." in welcome.text
+    assert page.buttons_of(welcome) == ["Omitir", "✖ Cancelar"]
+    page.send("Ana")
+    page.expect("¿Cuál es el diagnóstico")
+    page.tap("Omitir")
+    reasons = page.tap("Diagnóstico raro o poco claro")
+    page.wait(
+        lambda: "✅ Diagnóstico raro o poco claro" in page.buttons_of(reasons), "the choice to be ticked"
+    )
+    page.tap("Listo ✓")
+    page.tap("No")
+    menu = page.expect("Su plan de segunda opinión para Ana")
+    assert "⚪ 1. Buscar especialista" in page.buttons_of(menu)

@@ -111,3 +111,35 @@ async def test_telegram_shows_spanish_commands_before_start(sandbox: SandboxServ
         assert spanish["menu"] == "Ver los cuatro pasos" and spanish["menu"] != english["menu"]
         assert "nunca doy consejos médicos" in sandbox.description(language_code="es")
         assert "never give medical advice" in sandbox.description()
+
+
+async def test_a_family_group_reads_the_language_of_whoever_linked_it(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        lucia = sandbox.user(301, "Lucía", "es-MX")
+        dana = sandbox.user(302, "Dana", "en-US")
+        await onboard_in_spanish(lucia)
+        await lucia.send("/share")
+        reply = await lucia.tap("🤝 Puede ayudar")
+        token = re.search(r"start=([A-Za-z0-9_-]+)", reply.text)
+        assert token is not None
+        await dana.send(f"/start {token.group(1)}")
+        await dana.tap("✅ Join")
+        sandbox.group(-4100, "Familia")
+        reply = await lucia.in_group(-4100).send("/start")
+        assert "Este grupo ahora sigue el plan de Ana." in reply.text
+
+        # Dana's /menu in the group is answered in the group's Spanish; in her own chat, in English.
+        reply = await dana.in_group(-4100).send("/menu")
+        assert "1. Buscar especialista" in " ".join(reply.buttons), reply.buttons
+        reply = await dana.send("/menu")
+        assert "1. Find a specialist" in " ".join(reply.buttons)
+
+        # The owner switches the group to English in /members; the group's next menu is English.
+        reply = await lucia.send("/members")
+        assert "🗣️ Español" in reply.buttons
+        reply = await lucia.tap("🗣️ Español")
+        assert "🗣️ English" in reply.buttons
+        reply = await dana.in_group(-4100).send("/menu")
+        assert "1. Find a specialist" in " ".join(reply.buttons)

@@ -12,7 +12,7 @@ from handlers.paper.taps import PrepSheetTap, RecordLettersTap
 from handlers.plumbing.turn import OutgoingFile, Screen, Turn
 from handlers.records.taps import RecordsTap
 from handlers.visit.taps import AppointmentTap
-from journey import appointments
+from journey import appointments, language
 from journey.models import Appointment
 from paper.letter import places, records_letter
 from paper.sheet import prep_sheet
@@ -51,19 +51,29 @@ def sheet_file(turn: Turn, visit: Appointment | None = None) -> OutgoingFile:
 
 
 def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:
-    """One letter per place records were asked from."""
+    """One letter per place records were asked from. The letter goes to a US records office, so it is in
+    English; someone who reads another language also gets a copy in theirs, to know what they send."""
     if turn.in_group:  # not a place for the patient's health details
         return _private_only(turn)
     found = places(turn.case)
-    renderer = turn.words
-    files = tuple(
-        OutgoingFile(
-            f"records-request-{n}.pdf",
-            records_letter(turn.case, renderer, turn.now, place),
-            turn.render("paper/letter_caption", place=place.name),
+    office = turn.services.words.of(language.ENGLISH)
+    files: list[OutgoingFile] = []
+    for n, place in enumerate(found, start=1):
+        files.append(
+            OutgoingFile(
+                f"records-request-{n}.pdf",
+                records_letter(turn.case, office, turn.now, place),
+                turn.render("paper/letter_caption", place=place.name),
+            )
         )
-        for n, place in enumerate(found, start=1)
-    )
+        if turn.language != language.ENGLISH:
+            files.append(
+                OutgoingFile(
+                    f"records-request-{n}-{turn.language}.pdf",
+                    records_letter(turn.case, turn.words, turn.now, place),
+                    turn.render("paper/letter_copy_caption", place=place.name),
+                )
+            )
     rows = [
         [
             turn.button(turn.label("back_to_records"), RecordsTap(page=0)),
@@ -71,7 +81,7 @@ def on_record_letters(turn: Turn, _: RecordLettersTap) -> Screen:
         ]
     ]
     screen = turn.screen("paper/letters_sent", rows, places=[p.name for p in found])
-    return Screen(screen.text, screen.rows, files)
+    return Screen(screen.text, screen.rows, tuple(files))
 
 
 def _private_only(turn: Turn) -> Screen:

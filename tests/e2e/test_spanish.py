@@ -11,6 +11,7 @@ from icalendar import Calendar
 from sandbox import SandboxServer, SandboxUser
 from tests.e2e.harness import Clock, running_bot
 from tests.e2e.test_caregivers import eventually, saw
+from tests.e2e.test_paper import pdfs
 from tests.e2e.test_reminders import arrives
 
 # Typed the way a Spanish speaker types it: Thursday 3 December, 2:30 in the afternoon (Chicago time).
@@ -143,3 +144,28 @@ async def test_a_family_group_reads_the_language_of_whoever_linked_it(
         assert "🗣️ English" in reply.buttons
         reply = await dana.in_group(-4100).send("/menu")
         assert "1. Find a specialist" in " ".join(reply.buttons)
+
+
+async def test_paper_in_spanish_and_the_records_letter_in_english_for_the_office(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    async with running_bot(sandbox, data_dir):
+        lucia = sandbox.user(301, "Lucía", "es-MX")
+        await onboard_in_spanish(lucia)
+        await lucia.send("/records")
+        await lucia.tap("⬜ Informe de patología")
+        await lucia.tap("Pedido")
+        await lucia.send("City Hospital")
+        await lucia.send("/records")
+        reply = await lucia.tap("📄 Cartas de solicitud (PDF)")
+        letters = pdfs(lucia)
+        # The office reads English; Lucía gets her own copy in Spanish, to know what she sends.
+        assert [name for name, _ in letters] == ["records-request-1.pdf", "records-request-1-es.pdf"]
+        office, hers = (text for _, text in letters)
+        assert "medical records office at City Hospital" in office and "HIPAA" in office
+        assert "Informe de patología" in hers and "City Hospital" in hers
+        assert "inglés" in "\n".join(reply.texts)
+
+        await lucia.send("/summary")
+        ((_, sheet),) = [p for p in pdfs(lucia) if p[0].startswith("prep-sheet")]
+        assert "Ana" in sheet and "Informe de patología" in sheet

@@ -82,9 +82,9 @@ class WebhookServer:
 
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
-        if given is None or not hmac.compare_digest(given.encode(), self._secret):
+        if given is None or not hmac.compare_digest(given.encode(errors="surrogateescape"), self._secret):
             log.warning(
-                "webhook: refused a request %s",
+                "refused a request %s",
                 "without the secret" if given is None else "with a wrong secret",
             )
             return web.Response(status=403, text="forbidden")
@@ -93,7 +93,7 @@ class WebhookServer:
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
-            log.warning("webhook: refused a body over %d bytes", MAX_BODY)
+            log.warning("refused a body over %d bytes", MAX_BODY)
             return web.Response(status=413, text="too large")
         update = self._parse(body)
         if update is None:
@@ -109,7 +109,7 @@ class WebhookServer:
                 raise ValueError("no update_id")
             return Update.de_json(data, self.app.bot)
         except Exception as error:  # any malformed body: 400, never a crash
-            log.warning("webhook: refused a body that is not an update: %s", type(error).__name__)
+            log.warning("refused a body that is not an update: %s", type(error).__name__)
             return None
 
     async def _healthz(self, request: web.Request) -> web.Response:
@@ -118,7 +118,7 @@ class WebhookServer:
     async def _readyz(self, request: web.Request) -> web.Response:
         ready = self.accepting and self.app.running and await self._storage_answers()
         if ready != self._was_ready:
-            log.info("webhook: %s", "ready" if ready else "not ready")
+            log.info("readiness: %s", "ready" if ready else "not ready")
             self._was_ready = ready
         return web.Response(text="ready") if ready else web.Response(status=503, text="not ready")
 
@@ -128,6 +128,6 @@ class WebhookServer:
             # A cheap read (one row, or one small file), in a thread: a slow disk never holds the loop.
             await asyncio.wait_for(asyncio.to_thread(repo.linked_case_id, 0), READY_TIMEOUT)
         except Exception as error:  # any storage failure means "not ready", never a crash
-            log.warning("webhook: storage did not answer: %s", type(error).__name__)
+            log.warning("storage did not answer: %s", type(error).__name__)
             return False
         return True

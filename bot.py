@@ -1,19 +1,23 @@
-"""Second Opinion Companion: read the settings, build the bot (wiring.py), run it."""
+"""Second Opinion Companion: read the settings, build the bot (wiring.py), run it: long polling, or
+webhook mode when WEBHOOK_URL and WEBHOOK_SECRET are set (webhook.py)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
 from dotenv import load_dotenv
 from telegram import Update
+from telegram.ext import Application
 
-from settings import HOW_TO_GET_A_TOKEN, SettingsError, configure_logging, load_settings
+from settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError, configure_logging, load_settings
 from storage import StorageError
-from wiring import build_application, open_repository
+from wiring import build_application, open_repository, webhook
 
 log = logging.getLogger("bot")
 
@@ -52,11 +56,34 @@ def main(argv: list[str] | None = None) -> int:
     where = "PostgreSQL (DATABASE_URL)" if settings.database_url else str(settings.data_dir)
     try:
         app = build_application(settings, repo)
-        log.info("starting; Bot API at %s, data in %s", settings.api_url, where)
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        mode = "webhook" if settings.webhook_url else "long polling"
+        log.info("starting (%s); Bot API at %s, data in %s", mode, settings.api_url, where)
+        if settings.webhook_url is None:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            asyncio.run(serve_webhook(app, settings))
     finally:
         repo.close()
     return 0
+
+
+async def serve_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Webhook mode until SIGTERM or SIGINT (Ctrl-C): then stop taking updates and finish those taken."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stopping.set)
+    async with webhook(
+        app,
+        settings.webhook_secret,
+        url=settings.webhook_url,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        allowed_updates=Update.ALL_TYPES,
+    ):
+        await stopping.wait()
+        log.info("stopping: no new updates; finishing those taken")
 
 
 if __name__ == "__main__":

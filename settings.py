@@ -17,6 +17,9 @@ DEFAULT_RETENTION_MONTHS = 12
 # At least two months: the two notices (30 and 7 days before) must come after the last change.
 MIN_RETENTION, MAX_RETENTION = 2, 120
 DATABASE_SCHEMES = ("postgresql", "postgres")
+# Telegram's rule for a webhook's secret_token: 1-256 of A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DEFAULT_WEBHOOK_LISTEN, DEFAULT_WEBHOOK_PORT = "127.0.0.1", 8443
 
 HOW_TO_GET_A_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a
@@ -50,6 +53,13 @@ class Settings:
     retention_months: int = 12
     # Plans in PostgreSQL instead of files in DATA_DIR (storage/postgres_repo.py); None: files.
     database_url: str | None = None
+    # Webhook mode (webhook.py): the public https URL Telegram posts to and the secret it sends with
+    # every update; both or neither. None: long polling. The local server nginx proxies to listens on
+    # webhook_listen:webhook_port.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
 
     @property
     def bot_url(self) -> str:
@@ -114,6 +124,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DATABASE_URL must start with postgresql:// (or be empty, to keep plans in DATA_DIR)."
         )
 
+    webhook = _webhook(env, problems)
+
     if problems:
         raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
     return Settings(
@@ -126,7 +138,35 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         operator_contact,
         retention_months,
         database_url,
+        *webhook,
     )
+
+
+def _webhook(env: Mapping[str, str], problems: list[str]) -> tuple[str | None, str | None, str, int]:
+    """WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN and WEBHOOK_PORT, checked. The secret is never repeated."""
+    url = env.get("WEBHOOK_URL", "").strip() or None
+    secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    if (url is None) != (secret is None):
+        problems.append("WEBHOOK_URL and WEBHOOK_SECRET go together: set both (webhook mode) or neither.")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+            problems.append(
+                "WEBHOOK_URL must be the public https address Telegram posts to, such as "
+                "https://bot.example.org/telegram."
+            )
+    if secret is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+        problems.append("WEBHOOK_SECRET must be 1 to 256 of the characters A-Z, a-z, 0-9, _ and -.")
+    listen = env.get("WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN).strip() or DEFAULT_WEBHOOK_LISTEN
+    if any(c.isspace() or c in "/?#" for c in listen):
+        problems.append(f"WEBHOOK_LISTEN must be an address to listen on, such as 127.0.0.1, not {listen!r}.")
+    port_text = env.get("WEBHOOK_PORT", str(DEFAULT_WEBHOOK_PORT)).strip()
+    port = DEFAULT_WEBHOOK_PORT
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        problems.append(f"WEBHOOK_PORT must be a port number from 1 to 65535, not {port_text!r}.")
+    else:
+        port = int(port_text)
+    return url, secret, listen, port
 
 
 def _one_line(value: str) -> str | None:

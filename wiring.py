@@ -32,6 +32,7 @@ from settings import Settings
 from storage.repository import CaseRepository
 from storage.tinydb_repo import TinyDBCaseRepository
 from templates import Words
+from webhook import WebhookServer
 
 log = logging.getLogger("bot")
 COURIER_KEY = "courier"
@@ -168,6 +169,39 @@ async def polling(
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        if app.running:
+            if app.post_stop is not None:
+                await app.post_stop(app)
+            await app.stop()
+        await app.shutdown()
+
+
+@asynccontextmanager
+async def webhook(
+    app: Application,  # type: ignore[type-arg]
+    secret: str,
+    url: str | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+    allowed_updates: Sequence[str] | None = None,
+) -> AsyncIterator[WebhookServer]:
+    """The bot taking updates on its own web server (webhook.py) until the block ends, started and
+    stopped in `polling`'s order, with the server in the updater's place. Telegram is told `url` (default:
+    the server's own address, for the sandbox) once the bot can take updates. At the end the webhook is
+    left set: during a rolling deploy Telegram keeps the updates for the next worker."""
+    server = WebhookServer(app, secret, listen, port)
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        await server.start()
+        await app.bot.set_webhook(url=url or server.url, secret_token=secret, allowed_updates=allowed_updates)
+        server.accepting = True
+        log.info("webhook set; taking updates")
+        yield server
+    finally:
+        await server.stop()
         if app.running:
             if app.post_stop is not None:
                 await app.post_stop(app)

@@ -16,6 +16,7 @@ _TABLE: tuple[tuple[str, Method], ...] = (
     ("getMe", methods_bot.get_me),
     ("logOut", methods_bot.log_out),
     ("close", methods_bot.close),
+    ("setWebhook", methods_bot.set_webhook),
     ("deleteWebhook", methods_bot.delete_webhook),
     ("getWebhookInfo", methods_bot.get_webhook_info),
     ("getUpdates", methods_bot.get_updates),

@@ -31,6 +31,8 @@ GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
 
+WEBHOOK_ACTIVE = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+
 
 class ApiError(Exception):
     """A refusal of a Bot API call, carried up to the HTTP layer."""

@@ -9,8 +9,10 @@ from typing import Any
 from sandbox.errors import bad_request
 from sandbox.params import Params
 from sandbox.state import SandboxState
+from sandbox.webhook import WebhookDelivery, check_url
 
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_COMMANDS = 100
 _DESCRIPTION_LIMITS = {"description": 512, "short_description": 120}
 
@@ -34,25 +36,58 @@ async def close(state: SandboxState, params: Params) -> Any:
     return True
 
 
+async def set_webhook(state: SandboxState, params: Params) -> Any:
+    """Deliver updates by webhook (sandbox/webhook.py); an empty url means deleteWebhook, as on Telegram."""
+    url = params.str_("url") or ""
+    if not url:
+        return await delete_webhook(state, params)
+    secret = params.str_("secret_token") or None
+    if secret is not None and not _SECRET_RE.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    allowed = _allowed_updates(params)
+    if params.bool_("drop_pending_updates"):
+        state.updates.drop_pending()
+    delivery = WebhookDelivery(
+        check_url(url), secret, state.updates.delivered, state.now, state.updates.webhook_backoff
+    )
+    await state.updates.set_webhook(delivery, allowed)
+    return True
+
+
 async def delete_webhook(state: SandboxState, params: Params) -> Any:
+    await state.updates.delete_webhook()
     if params.bool_("drop_pending_updates"):
         state.updates.drop_pending()
     return True
 
 
 async def get_webhook_info(state: SandboxState, params: Params) -> Any:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": state.updates.pending_count}
+    info: dict[str, Any] = {
+        "url": "",
+        "has_custom_certificate": False,
+        "pending_update_count": state.updates.pending_count,
+    }
+    delivery = state.updates.webhook
+    if delivery is not None:
+        info.update(url=delivery.url, max_connections=40)
+        if delivery.last_error is not None:
+            info.update(last_error_date=delivery.last_error[0], last_error_message=delivery.last_error[1])
+    return info
 
 
-async def get_updates(state: SandboxState, params: Params) -> Any:
+def _allowed_updates(params: Params) -> list[str] | None:
     allowed = params.json_("allowed_updates")
     if allowed is not None and not isinstance(allowed, list):
         raise bad_request("can't parse allowed_updates JSON object")
+    return [str(kind) for kind in allowed] if allowed is not None else None
+
+
+async def get_updates(state: SandboxState, params: Params) -> Any:
     return await state.updates.poll(
         offset=params.int_("offset"),
         limit=params.int_("limit"),
         wait_seconds=params.float_("timeout", 0.0),
-        allowed_updates=[str(kind) for kind in allowed] if allowed is not None else None,
+        allowed_updates=_allowed_updates(params),
     )
 
 

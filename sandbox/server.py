@@ -2,7 +2,8 @@
 
 Point PTB at it with ``ApplicationBuilder().base_url(server.bot_url).base_file_url(server.file_url)``
 (that is ``f"{server.url}/bot"`` and ``f"{server.url}/file/bot"``). Routes: ``/bot<token>/<method>``
-(GET or POST; JSON, url-encoded or multipart) and ``/file/bot<token>/<file_path>``.
+(GET or POST; JSON, url-encoded or multipart) and ``/file/bot<token>/<file_path>``. After ``setWebhook``
+it posts updates to a loopback URL instead of answering ``getUpdates`` (:mod:`sandbox.webhook`).
 
 Tests drive users in-process (:meth:`SandboxServer.user`) and read what the bot did from the chats.
 
@@ -36,6 +37,7 @@ from sandbox.loopback import from_this_computer
 from sandbox.methods_bot import scope_key
 from sandbox.params import Params
 from sandbox.state import ApiCall, Chat, SandboxState, UserProfile
+from sandbox.webhook import DEFAULT_BACKOFF
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +77,12 @@ class SandboxServer:
         quiet_period: float = 0.15,
         limits: RateLimits | None = None,
         limits_clock: Callable[[], float] = time.monotonic,
+        webhook_backoff: tuple[float, float] = DEFAULT_BACKOFF,
     ) -> None:
         """``token``: a new random one (:func:`new_token`) unless given, e.g. by a test."""
         token = new_token() if token is None else token
         self.state = SandboxState(token, bot_username, bot_name, clock)
+        self.state.updates.webhook_backoff = webhook_backoff
         # Telegram's flood control; off unless asked for, so functional tests never wait on it.
         self.flood = FloodControl(limits, limits_clock) if limits is not None else None
         self.host = host
@@ -111,6 +115,7 @@ class SandboxServer:
         if self._runner is None:
             return
         self.state.updates.close()
+        await self.state.updates.delete_webhook()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 

@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-from sandbox.errors import GET_UPDATES_CONFLICT, ApiError
+from sandbox.errors import GET_UPDATES_CONFLICT, WEBHOOK_ACTIVE, ApiError
 from sandbox.events import Signal
+from sandbox.webhook import DEFAULT_BACKOFF, WebhookDelivery
 
 MAX_LIMIT = 100
 
@@ -17,6 +18,9 @@ class UpdateQueue:
 
     A new ``getUpdates`` call ends a waiting older one with 409 Conflict, as Telegram does; this also
     frees the server of long polls whose client went away (PTB cancels its poll when it stops).
+
+    While a webhook is set (:meth:`set_webhook`) updates are posted to it instead (sandbox/webhook.py),
+    each staying pending until it is answered 2xx, and ``getUpdates`` is refused with 409.
     """
 
     def __init__(self) -> None:
@@ -26,6 +30,8 @@ class UpdateQueue:
         self._generation = 0
         self._closed = False
         self._allowed: frozenset[str] = frozenset()
+        self.webhook: WebhookDelivery | None = None
+        self.webhook_backoff = DEFAULT_BACKOFF  # first and longest wait between tries of one update
 
     @property
     def pending_count(self) -> int:
@@ -37,7 +43,37 @@ class UpdateQueue:
         self._next_id += 1
         self._pending.append(update)
         self._signal.fire()
+        if self.webhook is not None:
+            self._post([update])
         return update
+
+    async def set_webhook(self, delivery: WebhookDelivery, allowed_updates: Iterable[str] | None) -> None:
+        """Post updates to ``delivery`` from now on, the pending ones first."""
+        await self.delete_webhook()
+        if allowed_updates is not None:
+            self._allowed = frozenset(allowed_updates)
+        self.webhook = delivery
+        self._signal.fire()  # a waiting long poll ends with 409
+        self._post(self._pending)
+
+    async def delete_webhook(self) -> None:
+        """Back to ``getUpdates``: what was not yet answered 2xx stays pending for it."""
+        delivery, self.webhook = self.webhook, None
+        if delivery is not None:
+            await delivery.close()
+
+    def delivered(self, update_id: int) -> None:
+        """The webhook answered ``update_id`` with 2xx."""
+        self._pending = [u for u in self._pending if u["update_id"] != update_id]
+
+    def _post(self, updates: list[dict[str, Any]]) -> None:
+        """Hand ``updates`` to the webhook; kinds the bot did not ask for are dropped, as in polling."""
+        assert self.webhook is not None
+        for update in list(updates):
+            if self._allowed and self._kind(update) not in self._allowed:
+                self._pending.remove(update)
+            else:
+                self.webhook.send(update)
 
     def drop_pending(self) -> None:
         """``deleteWebhook(drop_pending_updates=True)``."""
@@ -77,6 +113,8 @@ class UpdateQueue:
         allowed_updates: Iterable[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Confirm updates before ``offset``, then return pending ones at once or wait up to ``wait_seconds``."""
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         self._generation += 1
         mine = self._generation
         self._signal.fire()  # an older poll still waiting ends with 409
@@ -88,6 +126,8 @@ class UpdateQueue:
         while True:
             if self._closed:
                 return []
+            if self.webhook is not None:
+                raise ApiError(409, WEBHOOK_ACTIVE)
             if mine != self._generation:
                 raise ApiError(409, GET_UPDATES_CONFLICT)
             batch = self._deliverable(count)

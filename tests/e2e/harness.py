@@ -15,7 +15,12 @@ from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from sandbox import SandboxServer, SandboxUser
 from settings import Settings
 from storage import TinyDBCaseRepository
-from wiring import build_application, polling
+from storage.repository import CaseRepository
+from webhook import WebhookServer
+from wiring import build_application, polling, webhook
+
+# The secret the bot and the sandbox share in webhook mode.
+WEBHOOK_SECRET = "e2e_webhook-secret"
 
 # The bot's clock in these tests: dates the user sees are then fixed (a Monday, in Chicago time).
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -71,6 +76,28 @@ async def running_bot(
     try:
         async with polling(app):
             yield app
+    finally:
+        repo.close()
+        await asyncio.sleep(0)
+
+
+@asynccontextmanager
+async def running_bot_webhook(
+    sandbox: SandboxServer,
+    data_dir: Path,
+    repo: CaseRepository | None = None,
+    port: int = 0,
+) -> AsyncIterator[WebhookServer]:
+    """As `running_bot`, but in webhook mode: the bot serves its own web server on loopback and has the
+    sandbox post updates to it (WEBHOOK_SECRET)."""
+    repo = repo or TinyDBCaseRepository(data_dir)
+    limiter = ChatAwareRateLimiter(private_burst=1000, private_period=1.0)
+    app = build_application(
+        settings_for(sandbox, data_dir), repo, clock=Clock(), reminder_tick=0.05, limiter=limiter
+    )
+    try:
+        async with webhook(app, WEBHOOK_SECRET, port=port) as server:
+            yield server
     finally:
         repo.close()
         await asyncio.sleep(0)

@@ -96,3 +96,15 @@ def test_a_member_screen_names_the_role_and_says_it_in_a_sentence(role: Role, ex
     label = RENDERER.render(f"sharing/role_{role.value}")
     assert text.splitlines()[:2] == [f"Dana · {label}", expected]
     assert_no_label_inside_a_sentence(text)
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ("medications", "Dana wrote the medication list."),  # a list one writes is not "had"
+        ("labs", "Dana has the lab work (blood tests) now."),
+    ],
+)
+def test_news_of_a_record_in_hand_says_how_it_came(record: str, expected: str) -> None:
+    change = Change(ChangeKind.RECORD, subject=record, value="received")
+    assert plain(RENDERER.render("news/record", c=change, who="Dana")) == expected

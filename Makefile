@@ -84,7 +84,8 @@ prep-sheet-picture: $(BIN)/activate
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; } || true
 	$(BIN)/python -m docs.prep_sheet
 
-# Every benchmark, full size (figures and commands in docs/benchmarks.md); about 15 minutes.
+# Every benchmark, full size (figures and commands in docs/benchmarks.md); about 20 minutes.
+# bench/storage_pg.py needs PostgreSQL's server binaries (sudo apt-get install postgresql).
 bench: $(BIN)/activate
 	$(BIN)/python bench/fairness.py
 	$(BIN)/python bench/startup.py
@@ -92,6 +93,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/storage_save.py
 	$(BIN)/python bench/unit_cost.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/storage_pg.py
 
 # The same, small: under 2 minutes on a 2-core machine.
 bench-quick: $(BIN)/activate
@@ -100,6 +102,7 @@ bench-quick: $(BIN)/activate
 	$(BIN)/python bench/reminders_burst.py --quick
 	$(BIN)/python bench/storage_save.py --quick
 	$(BIN)/python bench/throughput.py --quick
+	$(BIN)/python bench/storage_pg.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 One cluster per test session (per xdist worker), in a temporary folder, listening only on a unix socket in
 that folder (no TCP: nothing else on the machine can reach it or clash with it; the port, picked free,
-only names the socket), with fsync off. Each test that asks for `pg_url` gets a fresh, empty schema of its
+only names the socket), with fsync off (`start(durable=True)` keeps it on, for bench/storage_pg.py). Each test that asks for `pg_url` gets a fresh, empty schema of its
 own, first on the search path of the URL it is given: as good as a new database for the bot (every
 table it makes goes there), and made in milliseconds where CREATE DATABASE takes about a second.
 
@@ -85,12 +85,15 @@ class Cluster:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}\n{tail}")
 
-    def start(self) -> None:
+    def start(self, *, durable: bool = False) -> None:
+        """Start it: with fsync off for the tests, or `durable` (PostgreSQL's defaults: fsync on, every
+        commit flushed) for a benchmark that compares it with a store that fsyncs every write."""
         self._tool("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = (
-            f"-p {self.port} -c listen_addresses='' -c unix_socket_directories='{self.root}'"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-p {self.port} -c listen_addresses='' -c unix_socket_directories='{self.root}'"
+        if durable:
+            options += " -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+        else:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._tool(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-o", options, "start"
         )

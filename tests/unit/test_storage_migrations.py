@@ -130,7 +130,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -451,7 +451,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -510,7 +510,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -586,7 +586,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -732,7 +732,7 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
         "active_at": "2026-11-21T10:00:00+00:00",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert (
         "first_plan" not in doc and "says" not in doc["appointments"][0]
     )  # the stored document is untouched
@@ -919,7 +919,7 @@ def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: 
     )
     assert case.members[0].prompt is None
     assert doc["records"]["items"][7]["status"] == "requested"  # what was read is not changed in place
-    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 13
+    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 14
 
 
 def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
@@ -997,7 +997,7 @@ def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
         "first_plan": "Surgery",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert "summary_to_all" not in doc and "shared_at" not in doc["appointments"][0]  # the input is untouched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.summary_to_all is None

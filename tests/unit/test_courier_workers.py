@@ -80,6 +80,8 @@ async def test_two_workers_sending_one_plan_at_once_send_each_reminder_once(
         w.sender.during_send = partial(asyncio.sleep, 0.02)  # both are in flight at once
     clock.now = WEEK_BEFORE
     await asyncio.gather(a.courier.deliver(PLAN), b.courier.deliver(PLAN))
+    for w in (a, b):  # a commit may have woken a worker's courier again: let it finish
+        await w.courier.idle()
     sent = a.sender.firsts() + b.sender.firsts()
     # The insurance check and the week-before reminder were both due: each went out once, by one worker.
     assert sorted(sent) == ["<b>Your insurance is not settled yet.</b>", "<b>Your visit is in one week.</b>"]
@@ -100,12 +102,14 @@ async def test_a_claim_whose_worker_died_is_settled_after_the_timeout_and_never_
     # Worker B starts while the claim is fresh: it may be being sent right now, so B leaves it be.
     b.courier.rebuild()
     await b.courier.deliver(PLAN)
+    await b.courier.idle()
     assert b.sender.firsts() == ["<b>Your visit is in one week.</b>"]  # the plan's other reminder goes on
     claimed = next(r for r in stored(b).reminders if r.kind is ReminderKind.INSURANCE_CHECK)
     assert claimed.status is ReminderStatus.SENDING
 
     clock.now = WEEK_BEFORE + CLAIM_TIMEOUT + timedelta(seconds=1)
     await b.courier.deliver(PLAN)
+    await b.courier.idle()
     claimed = next(r for r in stored(b).reminders if r.kind is ReminderKind.INSURANCE_CHECK)
     assert claimed.status is ReminderStatus.INTERRUPTED  # maybe sent by A: never sent twice
     assert b.sender.firsts() == ["<b>Your visit is in one week.</b>"]
@@ -123,11 +127,13 @@ async def test_a_plans_letters_wait_for_the_one_another_worker_is_sending(
 
     b.courier.rebuild()
     await b.courier.deliver(PLAN)
+    await b.courier.idle()
     assert b.sender.sent == []  # the second letter never overtakes the first
     assert [letter.status for letter in stored(b).outbox] == [LetterStatus.SENDING, LetterStatus.PENDING]
 
     clock.now = NOW + CLAIM_TIMEOUT + timedelta(seconds=1)
     await b.courier.deliver(PLAN)
+    await b.courier.idle()
     assert [m.text for m in b.sender.sent] == ["news 2"]  # the first maybe went out: not repeated
     assert stored(b).outbox == []
 

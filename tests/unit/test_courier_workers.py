@@ -124,6 +124,7 @@ async def test_a_plans_letters_wait_for_the_one_another_worker_is_sending(
     a.repo.save_case(case)
     job, _ = await a.plans.run(PLAN, partial(a.courier._pick, recover=False))
     assert job is not None and job.item_id == "l1"  # A holds the first letter, and dies
+    await a.courier.stop()
 
     b.courier.rebuild()
     await b.courier.deliver(PLAN)

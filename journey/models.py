@@ -332,6 +332,7 @@ class Reminder:
     status: ReminderStatus = ReminderStatus.PENDING
     attempts: int = 0
     sent_at: datetime | None = None
+    sending_at: datetime | None = None  # when a sender claimed it (SENDING): another takes over after a while
 
 
 class Notify(enum.StrEnum):
@@ -535,6 +536,7 @@ class Letter:
     status: LetterStatus = LetterStatus.PENDING
     attempts: int = 0
     due_at: datetime | None = None  # None: at once; set when a retry waits
+    sending_at: datetime | None = None  # when a sender claimed it (SENDING): another takes over after a while
 
 
 @dataclass

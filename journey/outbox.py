@@ -21,8 +21,11 @@ def post(case: Case, letters: list[Letter]) -> None:
 
 
 def next_letter(case: Case, now: datetime) -> Letter | None:
-    """The oldest pending letter that is due (news keeps the order it was written in)."""
+    """The oldest letter, if it is due (news keeps the order it was written in). None while the oldest is
+    being sent: the next one waits for it, whichever worker sends it."""
     for letter in case.outbox:
+        if letter.status is LetterStatus.SENDING:
+            return None
         if letter.status is LetterStatus.PENDING:
             return letter if (letter.due_at or letter.created_at) <= now else None
     return None
@@ -32,8 +35,8 @@ def find(case: Case, letter_id: str) -> Letter | None:
     return next((letter for letter in case.outbox if letter.id == letter_id), None)
 
 
-def mark_sending(letter: Letter) -> None:
-    letter.status = LetterStatus.SENDING
+def mark_sending(letter: Letter, now: datetime) -> None:
+    letter.status, letter.sending_at = LetterStatus.SENDING, now
     letter.attempts += 1
 
 
@@ -53,9 +56,15 @@ def retry_later(case: Case, letter: Letter, now: datetime) -> bool:
     return True
 
 
-def recover_interrupted(case: Case) -> int:
-    """After a restart: a letter left SENDING may have gone out. Drop it; return how many."""
-    interrupted = [letter for letter in case.outbox if letter.status is LetterStatus.SENDING]
+def recover_interrupted(case: Case, claimed_before: datetime | None = None) -> int:
+    """A letter left SENDING (after a restart; or claimed before `claimed_before` by a sender that never
+    came back) may have gone out. Drop it; return how many."""
+    interrupted = [
+        letter
+        for letter in case.outbox
+        if letter.status is LetterStatus.SENDING
+        and (claimed_before is None or letter.sending_at is None or letter.sending_at < claimed_before)
+    ]
     for letter in interrupted:
         done(case, letter.id)
     return len(interrupted)

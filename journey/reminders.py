@@ -244,8 +244,8 @@ def decide(case: Case, reminder: Reminder, now: datetime) -> Decision:
     return Decision.SEND
 
 
-def mark_sending(reminder: Reminder) -> None:
-    reminder.status = ReminderStatus.SENDING
+def mark_sending(reminder: Reminder, now: datetime) -> None:
+    reminder.status, reminder.sending_at = ReminderStatus.SENDING, now
     reminder.attempts += 1
 
 
@@ -285,9 +285,15 @@ def retry_later(reminder: Reminder, now: datetime) -> None:
     reminder.due_at = now + timedelta(seconds=30 * 2 ** (reminder.attempts - 1))
 
 
-def recover_interrupted(case: Case) -> bool:
-    """After a restart: a reminder left SENDING may have gone out. Never send it twice."""
-    interrupted = [r for r in case.reminders if r.status is ReminderStatus.SENDING]
+def recover_interrupted(case: Case, claimed_before: datetime | None = None) -> bool:
+    """A reminder left SENDING (after a restart; or claimed before `claimed_before` by a sender that never
+    came back) may have gone out. Never send it twice."""
+    interrupted = [
+        r
+        for r in case.reminders
+        if r.status is ReminderStatus.SENDING
+        and (claimed_before is None or r.sending_at is None or r.sending_at < claimed_before)
+    ]
     for reminder in interrupted:
         reminder.status = ReminderStatus.INTERRUPTED
     return bool(interrupted)

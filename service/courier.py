@@ -8,26 +8,37 @@ keeps the bot within Telegram's overall limit); within one plan, one thing at a 
 Every send is framed by two units of work: mark SENDING and render (saved), send (no lock held), then
 record the outcome on a fresh load. Both kinds are sent at most once: SENDING found at start-up, or a
 send whose outcome is unknown (a timeout after the request left), is never repeated.
+
+Several workers on one shared store (PostgreSQL): marking SENDING is a unit of work, and the store's
+version check lets only one worker's mark be saved, so each item has one sender (its claim). A claim whose
+worker died is settled by any worker after CLAIM_TIMEOUT, by the same rule (maybe sent: never repeated),
+and the plan goes on. A plan's letters go one at a time, in order, whichever worker sends them. Each
+worker reads the shared wake index every REFRESH_SECONDS, so plans changed elsewhere (or left by a worker
+that died) are woken too. On one machine (TinyDB) nothing else writes the plans, so neither is needed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from journey import outbox, reminders, retention
 from journey.activity import Change, ChangeKind
-from journey.models import Case, Letter, Reminder, ReminderKind, ReminderStatus
+from journey.models import Case, Letter, LetterStatus, Reminder, ReminderKind, ReminderStatus
 from journey.reminders import Decision
 from service.sending import Moved, Outcome, OutFile, Outgoing, Result, Sender
 from service.work import News, Plans, Work, follow_group
 
 log = logging.getLogger(__name__)
 CONCURRENT_PLANS = 32  # plans being sent to at once; the rate limiter spaces the sends themselves
+# A send takes seconds (the rate limiter may wait out a 429 for longer); a claim this old lost its worker.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+REFRESH_SECONDS = 15.0  # how often a worker on a shared store reads the wake index again
 
 RenderReminder = Callable[[Case, Reminder, datetime], Outgoing]
 
@@ -55,6 +66,10 @@ class Courier:
         # An alarm for the earliest wake ahead, so a retry due in 5 s does not wait for the next tick.
         self._alarm: asyncio.TimerHandle | None = None
         self._alarm_at: datetime | None = None
+        # Other workers write the same plans: read their wake times too (and never settle a fresh claim).
+        self.shared = bool(getattr(plans.repo, "shared", False))
+        self.refresh_seconds = REFRESH_SECONDS
+        self._refreshed = 0.0  # time.monotonic() of the last read of the shared index
 
     def attach(self, sender: Sender) -> None:
         """The sender exists once the bot does (after the application is built)."""
@@ -69,6 +84,26 @@ class Courier:
             if wake <= now:
                 self._recover.add(case_id)
         return len(self._next)
+
+    def merge(self, index: list[tuple[str, datetime]]) -> int:
+        """Wake times another worker saved: each plan wakes at the earlier of ours and theirs. Returns how
+        many plans are new to this worker."""
+        new = 0
+        for case_id, wake in index:
+            ours = self._next.get(case_id)
+            if ours is None:
+                new += 1
+            if ours is None or wake < ours:
+                self._next[case_id] = wake
+        return new
+
+    async def refresh(self) -> None:
+        """On a shared store: read the wake index again (off the event loop), then send what is due."""
+        self._refreshed = time.monotonic()
+        index = await self._plans.read(lambda repo: repo.wake_index())
+        if self.merge(index):
+            log.info("plans woken from the shared index")
+        self.kick()
 
     def note(self, case_id: str, wake: datetime | None) -> None:
         """After every commit: this plan's next wake time. Sends at once what is already due (news)."""
@@ -92,6 +127,11 @@ class Courier:
 
     async def tick(self, _: object = None) -> None:
         """The repeating job (the scheduler only wakes the courier)."""
+        if self.shared and time.monotonic() - self._refreshed >= self.refresh_seconds:
+            try:
+                await self.refresh()
+            except Exception as error:  # the store is away for a moment: the next tick reads again
+                log.warning("could not read the shared wake index: %s", type(error).__name__)
         self.kick()
 
     def kick(self) -> None:
@@ -204,12 +244,15 @@ class Courier:
         case, now = work.case, work.now
         if case is None:
             return None, None
-        if recover and (reminders.recover_interrupted(case) | bool(outbox.recover_interrupted(case))):
-            log.info("settled sends interrupted by the last stop; they are not repeated")
+        # At start-up on one machine every SENDING was cut short by the stop. With other workers, only a
+        # claim older than CLAIM_TIMEOUT lost its worker; a younger one is being sent right now.
+        lost = None if recover and not self.shared else now - CLAIM_TIMEOUT
+        if reminders.recover_interrupted(case, lost) | bool(outbox.recover_interrupted(case, lost)):
+            log.info("settled sends interrupted by a stop; they are not repeated")
             work.save()
         letter = outbox.next_letter(case, now)
         if letter is not None:
-            outbox.mark_sending(letter)
+            outbox.mark_sending(letter, now)
             work.save()
             return _Job("letter", letter.id, letter.chat_id, _letter_message(letter), now), None
         for reminder in reminders.due(case, now):
@@ -224,11 +267,19 @@ class Courier:
                 reminders.mark_skipped(reminder)
                 log.info("skipped a %s reminder that no longer applies", reminder.kind.value)
                 continue
-            reminders.mark_sending(reminder)
+            reminders.mark_sending(reminder, now)
             message = self._render_reminder(case, reminder, now)
             return _Job("reminder", reminder.id, reminder.user_id, message, now), None
         later = [r.due_at for r in case.reminders if r.status is ReminderStatus.PENDING]
-        later += [letter.due_at or letter.created_at for letter in case.outbox]
+        later += [
+            _claimed_until(r.sending_at, now) for r in case.reminders if r.status is ReminderStatus.SENDING
+        ]
+        later += [
+            _claimed_until(letter.sending_at, now)
+            if letter.status is LetterStatus.SENDING
+            else letter.due_at or letter.created_at
+            for letter in case.outbox
+        ]
         return None, min(later, default=None)
 
     def _ends(self, work: Work, case: Case, reminder: Reminder, now: datetime) -> bool:
@@ -268,6 +319,11 @@ class Courier:
             _record_letter(case, job, outcome)
         else:
             _record_reminder(case, job, outcome)
+
+
+def _claimed_until(claimed_at: datetime | None, now: datetime) -> datetime:
+    """When a claim (SENDING) another worker holds may be settled, if its worker never comes back."""
+    return (claimed_at or now) + CLAIM_TIMEOUT
 
 
 def _send_again(case: Case, job: _Job, moved: Moved) -> bool:

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 
 class InMemoryCaseRepository:
+    shared = False  # one process (tests may set it to play several workers on one store)
+
     def __init__(self) -> None:
         self._cases: dict[str, str] = {}
         self._chats: dict[int, str] = {}

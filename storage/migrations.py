@@ -26,7 +26,7 @@ Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
 SCHEMA_KEY = "schema"
-CURRENT_SCHEMA = 13
+CURRENT_SCHEMA = 14
 
 
 def _v1_to_v2(doc: Document) -> Document:
@@ -183,6 +183,19 @@ def _v12_to_v13(doc: Document) -> Document:
     return doc
 
 
+def _v13_to_v14(doc: Document) -> Document:
+    """Schema 14 keeps when a sender claimed a reminder or a letter (SENDING), so another worker can take
+    over a claim whose worker died (service/courier.py). A claim stored before has no time: it is settled
+    like one found at start-up (maybe sent, never repeated)."""
+    for reminder in doc.get("reminders", []):
+        if isinstance(reminder, dict):
+            reminder.setdefault("sending_at", None)
+    for letter in doc.get("outbox", []):
+        if isinstance(letter, dict):
+            letter.setdefault("sending_at", None)
+    return doc
+
+
 # n -> function that upgrades a schema-n document to schema n+1.
 MIGRATIONS: Mapping[int, Migration] = {
     1: _v1_to_v2,
@@ -197,6 +210,7 @@ MIGRATIONS: Mapping[int, Migration] = {
     10: _v10_to_v11,
     11: _v11_to_v12,
     12: _v12_to_v13,
+    13: _v13_to_v14,
 }
 
 

@@ -47,6 +47,8 @@ CONNECT_TIMEOUT = 30.0
 class PostgresCaseRepository:
     """CaseRepository on PostgreSQL. Brings the schema up to date when opened; close() at shutdown."""
 
+    shared = True  # several workers may write the same plans
+
     def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         self._url = url
         self._versions = Versions()

@@ -28,6 +28,10 @@ class Conflict(StorageError):
 
 
 class CaseRepository(Protocol):
+    # True when other processes write the same plans (PostgreSQL with several workers): the courier then
+    # reads their wake times too, and settles only claims older than its timeout (service/courier.py).
+    shared: bool
+
     def load_case(self, case_id: str) -> Case | None:
         """The case, or None if there is no such case (or the id is malformed).
 

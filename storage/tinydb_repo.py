@@ -77,6 +77,8 @@ _CHAT_FILE = re.compile(r"^[pn]\d{1,20}\.json$")
 class TinyDBCaseRepository:
     """CaseRepository on files. Holds an exclusive lock on `data_dir` until close()."""
 
+    shared = False  # one process holds the folder's lock
+
     def __init__(self, data_dir: Path) -> None:
         self._data_dir = Path(data_dir)
         self._cases_dir = self._data_dir / "cases"

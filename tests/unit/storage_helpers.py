@@ -200,6 +200,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 status=ReminderStatus.SENT,
                 attempts=2,
                 sent_at=datetime(2026, 11, 26, 15, 0, 3, tzinfo=UTC),
+                sending_at=datetime(2026, 11, 26, 15, 0, 1, tzinfo=UTC),
             )
         ],
         invites=[
@@ -228,6 +229,7 @@ def full_case(case_id: str = "case_full_01") -> Case:
                 status=LetterStatus.SENDING,
                 attempts=2,
                 due_at=datetime(2025, 3, 4, 9, 31, tzinfo=UTC),
+                sending_at=datetime(2025, 3, 4, 9, 31, 2, tzinfo=UTC),
             )
         ],
         notes=[Note("n1", "Bring the <b>scans</b>\non a disc", T0, by=42)],

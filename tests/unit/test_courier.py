@@ -107,7 +107,7 @@ async def test_start_up_reads_the_wake_index_and_settles_a_send_left_sending() -
     setup = booked()
     case = setup.case()
     week = next(r for r in case.reminders if r.kind is ReminderKind.WEEK_BEFORE)
-    reminders.mark_sending(week)  # the process died right after this was saved
+    reminders.mark_sending(week, NOW)  # the process died right after this was saved
     setup.repo.save_case(case)
     setup.clock.now = WEEK_BEFORE + timedelta(minutes=5)
     setup.restart()
@@ -191,7 +191,7 @@ async def test_a_letter_left_sending_by_a_crash_is_dropped_not_repeated() -> Non
     setup = Setup()
     case = new_case()
     outbox.post(case, [letter(1), letter(2)])
-    outbox.mark_sending(case.outbox[0])
+    outbox.mark_sending(case.outbox[0], NOW)
     setup.repo.save_case(case)
     setup.restart()
     setup.courier.rebuild()

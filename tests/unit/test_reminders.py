@@ -159,7 +159,7 @@ def test_replan_keeps_history_follows_a_move_and_drops_a_cancelled_visit() -> No
     case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
     replan(case, NOW)
     week = next(r for r in case.reminders if r.kind is R.WEEK_BEFORE)
-    reminders.mark_sending(week)
+    reminders.mark_sending(week, NOW)
     reminders.mark_sent(week, NOW)
     replan(case, NOW)
     assert [r.status for r in case.reminders if r.kind is R.WEEK_BEFORE] == [ReminderStatus.SENT]
@@ -208,12 +208,12 @@ def test_retries_back_off_then_give_up() -> None:
     reminder = Reminder("r1", R.AFTER, NOW, OWNER)
     pauses = []
     for _ in range(reminders.MAX_ATTEMPTS - 1):
-        reminders.mark_sending(reminder)
+        reminders.mark_sending(reminder, NOW)
         reminders.retry_later(reminder, NOW)
         pauses.append((reminder.due_at - NOW).total_seconds())
     assert pauses == [30, 60, 120, 240, 480]
     assert reminder.status is ReminderStatus.PENDING
-    reminders.mark_sending(reminder)
+    reminders.mark_sending(reminder, NOW)
     reminders.retry_later(reminder, NOW)
     assert [reminder.status] == [ReminderStatus.FAILED]  # (a list: mypy narrowed the status above)
 
@@ -221,7 +221,7 @@ def test_retries_back_off_then_give_up() -> None:
 def test_a_reminder_left_sending_by_a_crash_is_never_sent_again() -> None:
     case = case_with_visit(utc(2026, 12, 3, 20, 30), "America/Chicago")
     replan(case, NOW)
-    reminders.mark_sending(case.reminders[0])
+    reminders.mark_sending(case.reminders[0], NOW)
     assert reminders.recover_interrupted(case) is True
     assert case.reminders[0].status is ReminderStatus.INTERRUPTED
     replan(case, NOW)
@@ -249,7 +249,7 @@ def test_a_due_reminder_not_yet_sent_survives_replanning_and_keeps_its_retry_pau
     replan(case, later)
     week = next(r for r in case.reminders if r.kind is R.WEEK_BEFORE)
     assert week.status is ReminderStatus.PENDING and week in reminders.due(case, later)
-    reminders.mark_sending(week)
+    reminders.mark_sending(week, NOW)
     reminders.retry_later(week, later)
     pause = week.due_at
     replan(case, later)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from journey import language
+from journey import language, outbox, reminders
 from journey.models import Notify, Prompt, PromptKind, ReminderKind
 from storage import CURRENT_SCHEMA, StorageError, TinyDBCaseRepository, upgrade
 from storage.codec import case_from_dict
@@ -130,7 +131,7 @@ def test_a_real_schema_1_document_loads_with_empty_appointments_and_default_sett
         "questions": {"chosen": []},
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["members"][0]["aside"] is None
     assert upgraded["outbox"] == []
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -451,7 +452,7 @@ def test_a_real_schema_5_document_loads_with_no_notes_and_nothing_offered() -> N
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["notes"] == [] and upgraded["members"][0]["offer"] is None
     assert "notes" not in doc and "offer" not in doc["members"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -510,7 +511,7 @@ def test_a_real_schema_5_plan_counts_its_unused_time_from_its_last_save() -> Non
         "outbox": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14 and upgraded["active_at"] == "2026-03-21T10:00:00+00:00"
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.active_at == case.updated_at
     assert case.profile.patient_name == "Zoe"
@@ -586,7 +587,7 @@ def test_a_real_schema_7_plan_gains_empty_visit_mode_answers() -> None:
         "notes": [],
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert upgraded["appointments"][0]["answers"] == []
     assert "answers" not in doc["appointments"][0]  # the stored document is not touched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
@@ -732,7 +733,7 @@ def test_a_real_schema_7_plan_has_nothing_recorded_after_its_visits() -> None:
         "active_at": "2026-11-21T10:00:00+00:00",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert (
         "first_plan" not in doc and "says" not in doc["appointments"][0]
     )  # the stored document is untouched
@@ -919,7 +920,7 @@ def test_a_real_schema_10_plan_gets_its_medication_list_back_to_write(tmp_path: 
     )
     assert case.members[0].prompt is None
     assert doc["records"]["items"][7]["status"] == "requested"  # what was read is not changed in place
-    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 13
+    assert upgrade(doc)["schema"] == CURRENT_SCHEMA == 14
 
 
 def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
@@ -997,7 +998,7 @@ def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
         "first_plan": "Surgery",
     }
     upgraded = upgrade(doc)
-    assert upgraded["schema"] == CURRENT_SCHEMA == 13
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
     assert "summary_to_all" not in doc and "shared_at" not in doc["appointments"][0]  # the input is untouched
     case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
     assert case.summary_to_all is None
@@ -1008,3 +1009,92 @@ def test_a_real_schema_10_plan_has_no_summary_sent_and_no_choice_made() -> None:
         and visit.answers[0].text == "Not yet"
         and case.first_plan == "Surgery"
     )
+
+
+def test_a_real_schema_13_plan_has_no_claim_times_and_its_claims_are_settled_as_before() -> None:
+    """A plan as the multilingual release wrote it (schema 13), stopped while a reminder and a letter were
+    being sent: their claims have no time, so the courier settles them as one found at start-up."""
+    doc: dict[str, Any] = {
+        "schema": 13,
+        "id": "case-v13-0001",
+        "created_at": "2026-11-01T09:00:00+00:00",
+        "updated_at": "2026-12-01T10:00:00+00:00",
+        "active_at": "2026-12-01T10:00:00+00:00",
+        "members": [
+            {
+                "user_id": 7,
+                "role": "owner",
+                "prompt": None,
+                "pending_file": None,
+                "recent_updates": [41],
+                "settings": {
+                    "zone": "America/Chicago",
+                    "quiet_start": 1260,
+                    "quiet_end": 480,
+                    "reminders_off": [],
+                    "blocked": False,
+                    "notify": "all",
+                    "language": "es",
+                },
+                "name": "Lucía",
+                "joined_at": None,
+                "invited_by": None,
+                "last_answer": None,
+                "aside": None,
+                "offer": None,
+            }
+        ],
+        "profile": {
+            "patient_name": "Ana",
+            "diagnosis": None,
+            "reasons": [],
+            "urgency": None,
+            "onboarded": True,
+            "decide_by": None,
+        },
+        "specialist": {"needed": [], "candidates": []},
+        "records": {"items": []},
+        "insurance": {"answers": {}, "expected_cost": None, "calls": [], "outcome": None},
+        "questions": {"chosen": []},
+        "appointments": [],
+        "reminders": [
+            {
+                "id": "r1",
+                "kind": "insurance",
+                "due_at": "2026-11-23T16:00:00+00:00",
+                "user_id": 7,
+                "appointment_id": None,
+                "target": None,
+                "status": "sending",
+                "attempts": 1,
+                "sent_at": None,
+            }
+        ],
+        "invites": [],
+        "groups": [],
+        "editors_can_invite": False,
+        "outbox": [
+            {
+                "id": "l1",
+                "chat_id": 7,
+                "text": "news",
+                "created_at": "2026-12-01T10:00:00+00:00",
+                "buttons": [],
+                "files": [],
+                "status": "sending",
+                "attempts": 1,
+                "due_at": None,
+            }
+        ],
+        "notes": [],
+        "first_plan": None,
+        "summary_to_all": None,
+    }
+    upgraded = upgrade(doc)
+    assert upgraded["schema"] == CURRENT_SCHEMA == 14
+    assert "sending_at" not in doc["reminders"][0]  # the stored document is untouched
+    case = case_from_dict({k: v for k, v in upgraded.items() if k != "schema"})
+    assert case.reminders[0].sending_at is None and case.outbox[0].sending_at is None
+    later = datetime(2026, 12, 1, 10, 0, 5, tzinfo=UTC)
+    assert reminders.recover_interrupted(case, claimed_before=later)  # an untimed claim is settled
+    assert outbox.recover_interrupted(case, claimed_before=later) == 1

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from journey import records
 from journey.models import (
     Appointment,
     AppointmentStatus,
@@ -27,7 +28,7 @@ from journey.progress import step_status
 
 
 class ChangeKind(enum.StrEnum):
-    RECORD = "record"  # subject: record kind, value: new status
+    RECORD = "record"  # subject: record kind, value: new status (or WROTE: a list the person wrote)
     STEP_DONE = "step_done"  # subject: step id
     DOCTOR_BOOKED = "booked"  # subject: candidate id
     INSURANCE_OUTCOME = "insurance"  # value: outcome
@@ -50,6 +51,7 @@ VISIT_CHANGES = frozenset({ChangeKind.VISIT_ADDED, ChangeKind.VISIT_CHANGED, Cha
 # What a member who hears only about the visit hears: its changes, and what the doctor said after it.
 VISIT_NEWS = VISIT_CHANGES | {ChangeKind.OUTCOME, ChangeKind.SUMMARY}
 # Record moves worth telling others about; "to ask for" and "not needed" are bookkeeping.
+WROTE = "wrote"  # a record the person writes (the medication list) is written, not received
 _TOLD_RECORD_STATUSES = frozenset(
     {RecordStatus.REQUESTED, RecordStatus.RECEIVED, RecordStatus.SENT, RecordStatus.ARRIVED}
 )
@@ -85,7 +87,10 @@ def _record_changes(before: Case, after: Case) -> Iterable[Change]:
     old = {item.kind: item.status for item in before.records.items}
     for item in after.records.items:
         if item.status != old.get(item.kind) and item.status in _TOLD_RECORD_STATUSES:
-            yield Change(ChangeKind.RECORD, subject=item.kind.value, value=item.status.value)
+            wrote = item.kind in records.WRITTEN and item.status is RecordStatus.RECEIVED
+            yield Change(
+                ChangeKind.RECORD, subject=item.kind.value, value=WROTE if wrote else item.status.value
+            )
 
 
 def _doctor_changes(before: Case, after: Case) -> Iterable[Change]:

@@ -3,13 +3,14 @@ sentence, never the label dropped into another one ("They will can help.")."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
 
-from journey import sharing
+from journey import activity, sharing
 from journey.activity import Change, ChangeKind
-from journey.models import Member, Role
+from journey.models import Member, RecordKind, RecordStatus, Role
 from templates import Words
 from tests.unit.factories import NOW, OWNER, new_case
 
@@ -98,13 +99,14 @@ def test_a_member_screen_names_the_role_and_says_it_in_a_sentence(role: Role, ex
     assert_no_label_inside_a_sentence(text)
 
 
-@pytest.mark.parametrize(
-    ("record", "expected"),
-    [
-        ("medications", "Dana wrote the medication list."),  # a list one writes is not "had"
-        ("labs", "Dana has the lab work (blood tests) now."),
-    ],
-)
-def test_news_of_a_record_in_hand_says_how_it_came(record: str, expected: str) -> None:
-    change = Change(ChangeKind.RECORD, subject=record, value="received")
-    assert plain(RENDERER.render("news/record", c=change, who="Dana")) == expected
+def test_news_of_a_record_in_hand_says_how_it_came() -> None:
+    """A list the person writes (the medication list) is news that they wrote it; another record, that
+    they have it now."""
+    before = new_case()
+    after = copy.deepcopy(before)
+    for item in after.records.items:
+        if item.kind in (RecordKind.MEDICATIONS, RecordKind.LABS):
+            item.status = RecordStatus.RECEIVED
+    found = [c for c in activity.changes(before, after, OWNER) if c.kind is ChangeKind.RECORD]
+    said = sorted(plain(RENDERER.render("news/record", c=c, who="Dana")) for c in found)
+    assert said == ["Dana has the lab work (blood tests) now.", "Dana wrote the medication list."]

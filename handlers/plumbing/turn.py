@@ -164,6 +164,13 @@ class Turn:
         return language.of_chat(self.case, chat, self.user_id, guess)
 
     @property
+    def typist_language(self) -> str:
+        """The language the person acting types in: their own, even in a group that reads another (a
+        Spanish speaker in an English family group types "mañana a las 10")."""
+        guess = language.from_telegram(self.work.actor_language) if self.work is not None else None
+        return language.of_member(self.case, self.user_id, guess)
+
+    @property
     def words(self) -> Renderer:
         """Everything this turn shows is in the reader's words."""
         return self.services.words.of(self.language)

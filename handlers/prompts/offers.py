@@ -36,7 +36,7 @@ def offer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     Nothing of the plan changes here: the offer is kept on the member for their next tap."""
     member_zone = _zone(turn)
     try:
-        found = offers.classify(text, turn.now, member_zone, locale=turn.language)
+        found = offers.classify(text, turn.now, member_zone, locale=turn.typist_language)
     except JourneyError as refused:  # empty, or longer than any place can hold
         return _with_menu(turn, turn.render(refused.key, **refused.details))
     if not found.distress:
@@ -122,7 +122,14 @@ def time_answer(turn: Turn, offer: Offer) -> Screen:
     offers.drop(turn.case, turn.user_id)
     try:
         step = prompts.answer(
-            turn.case, turn.user_id, offer.text, turn.new_id, turn.now, turn.today, None, locale=turn.language
+            turn.case,
+            turn.user_id,
+            offer.text,
+            turn.new_id,
+            turn.now,
+            turn.today,
+            None,
+            locale=turn.typist_language,
         )
     except JourneyError as refused:
         pending = prompts.pending(turn.case, turn.user_id)

@@ -92,7 +92,7 @@ def _read_held(turn: Turn, held: str, question: Screen) -> Screen:
     try:
         # The bot answers on the person's behalf (where=None): the words came with their own command.
         step = prompts.answer(
-            turn.case, turn.user_id, held, turn.new_id, turn.now, turn.today, locale=turn.language
+            turn.case, turn.user_id, held, turn.new_id, turn.now, turn.today, locale=turn.typist_language
         )
     except JourneyError as refused:
         log.info("held time not read: %s", type(refused).__name__)

@@ -62,7 +62,14 @@ def answer_screen(turn: Turn, text: str, update_id: int) -> Screen:
     pending = prompts.pending(turn.case, turn.user_id)
     try:
         step = prompts.answer(
-            turn.case, turn.user_id, text, turn.new_id, turn.now, turn.today, turn.where, locale=turn.language
+            turn.case,
+            turn.user_id,
+            text,
+            turn.new_id,
+            turn.now,
+            turn.today,
+            turn.where,
+            locale=turn.typist_language,
         )
     except prompts.NothingPending:  # typed outside any question: offer the words a place
         return offers.offer_screen(turn, text, update_id)

@@ -10,7 +10,8 @@ from icalendar import Calendar
 
 from sandbox import SandboxServer, SandboxUser
 from tests.e2e.harness import Clock, running_bot
-from tests.e2e.test_caregivers import eventually, saw
+from tests.e2e.test_caregivers import eventually, invite, saw
+from tests.e2e.test_journey import onboard
 from tests.e2e.test_paper import pdfs
 from tests.e2e.test_reminders import arrives
 
@@ -169,3 +170,26 @@ async def test_paper_in_spanish_and_the_records_letter_in_english_for_the_office
         await lucia.send("/summary")
         ((_, sheet),) = [p for p in pdfs(lucia) if p[0].startswith("prep-sheet")]
         assert "Ana" in sheet and "Informe de patología" in sheet
+
+
+async def test_in_an_english_group_a_spanish_speaker_types_the_time_in_spanish(
+    sandbox: SandboxServer, data_dir: Path
+) -> None:
+    """The group reads English; Lucía types in her own language, and the bot reads it."""
+    async with running_bot(sandbox, data_dir):
+        maria = sandbox.user(1001, "Maria")
+        lucia = sandbox.user(301, "Lucía", "es-MX")
+        await onboard(maria, "Ann")
+        await lucia.send(f"/start {await invite(maria, 'Can help')}")
+        reply = await lucia.tap("✅ Unirme")
+        assert "el plan de Ann" in reply.text
+        sandbox.group(-100778, "Ann's family", privacy_mode=True)
+        await maria.in_group(-100778).send("/start")
+        group = lucia.in_group(-100778)
+        await group.send("/appointment")
+        await group.tap("Add the visit")
+        asking = group.last_message()
+        await group.send("Houston", reply_to=asking.message_id)
+        asking = group.last_message()
+        reply = await group.send(VISIT, reply_to=asking.message_id)
+        assert "Thursday 3 December 2026, 2:30 PM, Chicago time" in reply.text

@@ -38,14 +38,13 @@ def of_member(case: Case, user_id: int, fallback: str | None = None) -> str:
     return chosen or fallback or ENGLISH
 
 
-def of_chat(case: Case, chat_id: int, user_id: int, fallback: str | None = None) -> str:
-    """The language of what is shown in `chat_id`: a linked group's own, else the person's."""
-    if chat_id != user_id:
-        group = next((g for g in case.groups if g.chat_id == chat_id), None)
-        if group is not None and group.language:
-            return group.language
-        if group is not None:
-            return of_member(case, group.linked_by, fallback)
+def of_chat(case: Case, chat_id: int | None, user_id: int, fallback: str | None = None) -> str:
+    """The language of what is shown in `chat_id` (None: the chat of `user_id`, which for a group's copy of
+    a reminder is the group's own id): a linked group's own, else the person's."""
+    chat = user_id if chat_id is None else chat_id
+    group = next((g for g in case.groups if g.chat_id == chat), None)
+    if group is not None:
+        return group.language or of_member(case, group.linked_by, fallback)
     return of_member(case, user_id, fallback)
 
 

@@ -159,16 +159,18 @@ class Turn:
     def language(self) -> str:
         """The reader's language: a linked group's in a group, else the member's (Telegram's guess for a
         member who never chose, e.g. a stranger who taps an invite link)."""
-        chat = self.chat_id if self.chat_id is not None else self.user_id
-        guess = language.from_telegram(self.work.actor_language) if self.work is not None else None
-        return language.of_chat(self.case, chat, self.user_id, guess)
+        return language.of_chat(self.case, self.chat_id, self.user_id, self._guess)
 
     @property
     def typist_language(self) -> str:
         """The language the person acting types in: their own, even in a group that reads another (a
         Spanish speaker in an English family group types "mañana a las 10")."""
-        guess = language.from_telegram(self.work.actor_language) if self.work is not None else None
-        return language.of_member(self.case, self.user_id, guess)
+        return language.of_member(self.case, self.user_id, self._guess)
+
+    @property
+    def _guess(self) -> str | None:
+        """Telegram's guess of the acting person's language (none when the bot renders on its own)."""
+        return language.from_telegram(self.work.actor_language) if self.work is not None else None
 
     @property
     def words(self) -> Renderer:
@@ -194,8 +196,7 @@ def words_of(s: Services, work: Work) -> Renderer:
     guess = language.from_telegram(work.actor_language)
     if work.case is None or work.actor is None:
         return s.words.of(guess)
-    chat = work.chat_id if work.chat_id is not None else work.actor
-    return s.words.of(language.of_chat(work.case, chat, work.actor, guess))
+    return s.words.of(language.of_chat(work.case, work.chat_id, work.actor, guess))
 
 
 async def reader_words(

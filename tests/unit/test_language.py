@@ -74,3 +74,12 @@ def test_only_those_who_may_change_the_plan_change_a_groups_language() -> None:
     with pytest.raises(Gone):
         language.choose_for_group(case, OWNER, -999, "es")  # not a group of this plan
     assert case.groups[0].language is None
+
+
+def test_a_groups_copy_of_a_reminder_is_in_the_groups_language() -> None:
+    """A reminder drawn for a group is rendered with the group's own id as the reader (no chat given)."""
+    case = new_case()
+    sharing.link_group(case, GROUP, OWNER, NOW)
+    language.choose_for_group(case, OWNER, GROUP, "es")
+    assert language.of_chat(case, None, GROUP) == "es"
+    assert language.of_chat(case, None, OWNER) == "en"  # the owner's own copy: the owner's language

@@ -20,6 +20,12 @@ DATABASE_SCHEMES = ("postgresql", "postgres")
 # Telegram's rule for a webhook's secret_token: 1-256 of A-Z, a-z, 0-9, _ and -.
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_WEBHOOK_LISTEN, DEFAULT_WEBHOOK_PORT = "127.0.0.1", 8443
+# A webhook on this computer may be plain http: a local Bot API server (telegram-bot-api --local) posts there.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Several workers on one PostgreSQL (service/courier.py): how long a dead worker's claim on a reminder or
+# news message waits before another worker settles it, and how often each worker reads the shared wake index.
+DEFAULT_CLAIM_TIMEOUT, MIN_CLAIM_TIMEOUT = 300, 5
+DEFAULT_WAKE_REFRESH, MIN_WAKE_REFRESH = 15, 1
 
 HOW_TO_GET_A_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a
@@ -60,6 +66,9 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
+    # Seconds; they matter only when several workers share one database.
+    claim_timeout_seconds: int = DEFAULT_CLAIM_TIMEOUT
+    wake_refresh_seconds: int = DEFAULT_WAKE_REFRESH
 
     @property
     def bot_url(self) -> str:
@@ -125,6 +134,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
 
     webhook = _webhook(env, problems)
+    claim_timeout = _seconds(env, "CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT, MIN_CLAIM_TIMEOUT, problems)
+    wake_refresh = _seconds(env, "WAKE_REFRESH_SECONDS", DEFAULT_WAKE_REFRESH, MIN_WAKE_REFRESH, problems)
 
     if problems:
         raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -139,7 +150,18 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         retention_months,
         database_url,
         *webhook,
+        claim_timeout_seconds=claim_timeout,
+        wake_refresh_seconds=wake_refresh,
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int, least: int, problems: list[str]) -> int:
+    """A whole number of seconds, at least `least`."""
+    text = env.get(name, str(default)).strip()
+    if not text.isdigit() or int(text) < least:
+        problems.append(f"{name} must be a whole number of seconds, at least {least}, not {text!r}.")
+        return default
+    return int(text)
 
 
 def _webhook(env: Mapping[str, str], problems: list[str]) -> tuple[str | None, str | None, str, int]:
@@ -150,7 +172,8 @@ def _webhook(env: Mapping[str, str], problems: list[str]) -> tuple[str | None, s
         problems.append("WEBHOOK_URL and WEBHOOK_SECRET go together: set both (webhook mode) or neither.")
     if url is not None:
         parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        local = parts.scheme == "http" and (parts.hostname or "").lower() in LOOPBACK_HOSTS
+        if (parts.scheme != "https" and not local) or not parts.hostname or parts.query or parts.fragment:
             problems.append(
                 "WEBHOOK_URL must be the public https address Telegram posts to, such as "
                 "https://bot.example.org/telegram."

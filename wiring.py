@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
@@ -126,7 +126,12 @@ def build_application(
     plans = Plans(
         repo, clock, compose=partial(news.compose, s), retention=Retention(settings.retention_months)
     )
-    courier = Courier(plans, reminder_message(s))
+    courier = Courier(
+        plans,
+        reminder_message(s),
+        claim_timeout=timedelta(seconds=settings.claim_timeout_seconds),
+        refresh_seconds=settings.wake_refresh_seconds,
+    )
     plans.on_commit = courier.note
     plans.on_farewell = lambda letters: courier.send_now(letters)
     lanes.set_on_dropped(partial(_too_many, app))
@@ -135,7 +140,10 @@ def build_application(
     app.bot_data[COURIER_KEY] = courier
     handlers.register(app)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    # The scheduler only wakes the courier; what is due, and what was sent, lives in storage.
+    # The scheduler only wakes the courier; what is due, and what was sent, lives in storage. On a shared
+    # store the tick also reads the wake index again, so it comes at least that often.
+    if courier.shared:
+        reminder_tick = min(reminder_tick, float(settings.wake_refresh_seconds))
     app.job_queue.run_repeating(
         courier.tick,
         interval=reminder_tick,

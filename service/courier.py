@@ -11,10 +11,11 @@ send whose outcome is unknown (a timeout after the request left), is never repea
 
 Several workers on one shared store (PostgreSQL): marking SENDING is a unit of work, and the store's
 version check lets only one worker's mark be saved, so each item has one sender (its claim). A claim whose
-worker died is settled by any worker after CLAIM_TIMEOUT, by the same rule (maybe sent: never repeated),
-and the plan goes on. A plan's letters go one at a time, in order, whichever worker sends them. Each
-worker reads the shared wake index every REFRESH_SECONDS, so plans changed elsewhere (or left by a worker
-that died) are woken too. On one machine (TinyDB) nothing else writes the plans, so neither is needed.
+worker died is settled by any worker after `claim_timeout` (CLAIM_TIMEOUT_SECONDS, 5 min), by the same
+rule (maybe sent: never repeated), and the plan goes on. A plan's letters go one at a time, in order,
+whichever worker sends them. Each worker reads the shared wake index every `refresh_seconds`
+(WAKE_REFRESH_SECONDS, 15 s), so plans changed elsewhere (or left by a worker that died) are woken too.
+On one machine (TinyDB) nothing else writes the plans, so neither is needed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,13 @@ class _Job:
 
 
 class Courier:
-    def __init__(self, plans: Plans, render_reminder: RenderReminder) -> None:
+    def __init__(
+        self,
+        plans: Plans,
+        render_reminder: RenderReminder,
+        claim_timeout: timedelta = CLAIM_TIMEOUT,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
         self._plans = plans
         self._render_reminder = render_reminder
         self._sender: Sender | None = None
@@ -68,7 +75,8 @@ class Courier:
         self._alarm_at: datetime | None = None
         # Other workers write the same plans: read their wake times too (and never settle a fresh claim).
         self.shared = bool(getattr(plans.repo, "shared", False))
-        self.refresh_seconds = REFRESH_SECONDS
+        self.refresh_seconds = refresh_seconds
+        self.claim_timeout = claim_timeout
         self._refreshed = 0.0  # time.monotonic() of the last read of the shared index
 
     def attach(self, sender: Sender) -> None:
@@ -246,7 +254,7 @@ class Courier:
             return None, None
         # At start-up on one machine every SENDING was cut short by the stop. With other workers, only a
         # claim older than CLAIM_TIMEOUT lost its worker; a younger one is being sent right now.
-        lost = None if recover and not self.shared else now - CLAIM_TIMEOUT
+        lost = None if recover and not self.shared else now - self.claim_timeout
         if reminders.recover_interrupted(case, lost) | bool(outbox.recover_interrupted(case, lost)):
             log.info("settled sends interrupted by a stop; they are not repeated")
             work.save()
@@ -271,11 +279,10 @@ class Courier:
             message = self._render_reminder(case, reminder, now)
             return _Job("reminder", reminder.id, reminder.user_id, message, now), None
         later = [r.due_at for r in case.reminders if r.status is ReminderStatus.PENDING]
+        claims = partial(_claimed_until, now=now, timeout=self.claim_timeout)
+        later += [claims(r.sending_at) for r in case.reminders if r.status is ReminderStatus.SENDING]
         later += [
-            _claimed_until(r.sending_at, now) for r in case.reminders if r.status is ReminderStatus.SENDING
-        ]
-        later += [
-            _claimed_until(letter.sending_at, now)
+            claims(letter.sending_at)
             if letter.status is LetterStatus.SENDING
             else letter.due_at or letter.created_at
             for letter in case.outbox
@@ -321,9 +328,9 @@ class Courier:
             _record_reminder(case, job, outcome)
 
 
-def _claimed_until(claimed_at: datetime | None, now: datetime) -> datetime:
+def _claimed_until(claimed_at: datetime | None, now: datetime, timeout: timedelta) -> datetime:
     """When a claim (SENDING) another worker holds may be settled, if its worker never comes back."""
-    return (claimed_at or now) + CLAIM_TIMEOUT
+    return (claimed_at or now) + timeout
 
 
 def _send_again(case: Case, job: _Job, moved: Moved) -> bool:

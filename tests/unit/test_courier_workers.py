@@ -152,3 +152,26 @@ async def test_a_worker_wakes_for_a_plan_another_worker_saved(workers: tuple[Wor
         "<b>Your insurance is not settled yet.</b>",
         "<b>Your visit is in one week.</b>",
     ]
+
+
+async def test_a_shorter_claim_timeout_settles_a_dead_workers_claim_sooner(
+    workers: tuple[Worker, Worker, Clock],
+) -> None:
+    a, b, clock = workers
+    booked(a.repo)
+    clock.now = WEEK_BEFORE
+    job, _ = await a.plans.run(PLAN, partial(a.courier._pick, recover=False))
+    assert job is not None  # A claims the insurance check, and dies
+    await a.courier.stop()
+    b.courier.claim_timeout = timedelta(seconds=5)  # CLAIM_TIMEOUT_SECONDS=5
+    b.courier.rebuild()
+    await b.courier.deliver(PLAN)
+    await b.courier.idle()
+    assert b.courier.due_cases(WEEK_BEFORE + timedelta(seconds=5)) == [PLAN]  # woken when the claim runs out
+
+    clock.now = WEEK_BEFORE + timedelta(seconds=6)
+    await b.courier.deliver(PLAN)
+    await b.courier.idle()
+    claimed = next(r for r in stored(b).reminders if r.kind is ReminderKind.INSURANCE_CHECK)
+    assert claimed.status is ReminderStatus.INTERRUPTED
+    assert b.sender.firsts() == ["<b>Your visit is in one week.</b>"]

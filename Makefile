@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit e2e browser postgres screenshot prep-sheet-picture clean bench bench-quick lock
+.PHONY: run test lint typecheck unit e2e browser postgres nginx screenshot prep-sheet-picture clean bench bench-quick lock
 
 # Installs exactly what requirements.lock pins (with hashes), then the project itself.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -67,6 +67,16 @@ postgres:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
 	else \
 		echo "PostgreSQL is not installed: its storage tests will skip (to install it: sudo apt-get install postgresql)"; \
+	fi
+
+# tests/e2e/test_workers.py runs several workers behind Debian's nginx (tests/workers.py).
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	else \
+		echo "nginx is not installed: the several-workers tests will skip (to install it: sudo apt-get install nginx)"; \
 	fi
 
 test: lint browser

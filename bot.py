@@ -81,6 +81,8 @@ async def serve_webhook(app: Application, settings: Settings) -> None:  # type: 
         listen=settings.webhook_listen,
         port=settings.webhook_port,
         allowed_updates=Update.ALL_TYPES,
+        # Several workers on one database: updates go through its inbox (per-chat order across workers).
+        inbox_url=settings.database_url,
     ):
         await stopping.wait()
         log.info("stopping: no new updates; finishing those taken")

@@ -6,6 +6,9 @@ Routes (the paths are fixed; nginx maps the public WEBHOOK_URL's path onto ``/te
   accepted update goes on PTB's update queue (python-telegram-bot's "custom webhook bot" pattern) and is
   answered 200 at once; the lanes (handlers/plumbing/lanes.py) then handle it as a polled one. While the bot
   is not running (starting or stopping) it answers 503, so Telegram delivers the update again later.
+  With an inbox (several workers on PostgreSQL) the update is stored there instead and answered 200 only
+  once it is saved (503 when the database cannot take it); service/inbox_reader.py handles it, in order
+  with the rest of its chat, on whichever worker holds the chat.
 - ``GET /healthz``: 200 while the process runs.
 - ``GET /readyz``: 200 only when the bot is started and storage answers a cheap read, else 503.
 
@@ -18,14 +21,19 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from handlers.plumbing.lanes import lane_of
 from handlers.plumbing.turn import PLANS_KEY
 from storage.repository import CaseRepository
+
+if TYPE_CHECKING:
+    from service.inbox_reader import InboxReader
+    from storage.pg_inbox import PostgresInbox
 
 log = logging.getLogger("webhook")
 
@@ -45,8 +53,10 @@ class WebhookServer:
         secret: str,
         listen: str = "127.0.0.1",
         port: int = 8443,
+        inbox: tuple[PostgresInbox, InboxReader] | None = None,
     ) -> None:
         self.app = app
+        self._inbox = inbox
         self._secret = secret.encode()
         self.listen = listen
         self.port = port
@@ -95,19 +105,30 @@ class WebhookServer:
         except web.HTTPRequestEntityTooLarge:
             log.warning("refused a body over %d bytes", MAX_BODY)
             return web.Response(status=413, text="too large")
-        update = self._parse(body)
-        if update is None:
+        parsed = self._parse(body)
+        if parsed is None:
             return web.Response(status=400, text="not an update")
-        await self.app.update_queue.put(update)
+        update, data = parsed
+        if self._inbox is None:
+            await self.app.update_queue.put(update)
+            return web.Response(text="ok")
+        inbox, reader = self._inbox
+        lane = lane_of(update) or 0
+        try:
+            await inbox.put(update.update_id, lane, data)
+        except Exception as error:  # not stored: Telegram must deliver it again
+            log.warning("could not store update %d: %s", update.update_id, type(error).__name__)
+            return web.Response(status=503, text="not stored")
+        reader.note(lane)
         return web.Response(text="ok")
 
-    def _parse(self, body: bytes) -> Update | None:
-        """The update in ``body``, or None (logged by the error's type) when it is not one."""
+    def _parse(self, body: bytes) -> tuple[Update, dict[str, Any]] | None:
+        """The update in ``body`` and its JSON, or None (logged by the error's type) when it is not one."""
         try:
             data: Any = json.loads(body)
             if not isinstance(data, dict) or type(data.get("update_id")) is not int:
                 raise ValueError("no update_id")
-            return Update.de_json(data, self.app.bot)
+            return Update.de_json(data, self.app.bot), data
         except Exception as error:  # any malformed body: 400, never a crash
             log.warning("refused a body that is not an update: %s", type(error).__name__)
             return None

@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
@@ -27,12 +28,16 @@ from handlers.reminders.screens import reminder_message
 from handlers.sharing import news
 from journey.retention import Retention
 from service.courier import Courier
+from service.inbox_reader import InboxReader
 from service.work import Plans
 from settings import Settings
 from storage.repository import CaseRepository
 from storage.tinydb_repo import TinyDBCaseRepository
 from templates import Words
 from webhook import WebhookServer
+
+if TYPE_CHECKING:
+    from storage.pg_inbox import PostgresInbox
 
 log = logging.getLogger("bot")
 COURIER_KEY = "courier"
@@ -192,29 +197,56 @@ async def webhook(
     listen: str = "127.0.0.1",
     port: int = 8443,
     allowed_updates: Sequence[str] | None = None,
+    inbox_url: str | None = None,
 ) -> AsyncIterator[WebhookServer]:
     """The bot taking updates on its own web server (webhook.py) until the block ends, started and
     stopped in `polling`'s order, with the server in the updater's place. Telegram is told `url` (default:
     the server's own address, for the sandbox) once the bot can take updates. At the end the webhook is
-    left set: during a rolling deploy Telegram keeps the updates for the next worker."""
-    server = WebhookServer(app, secret, listen, port)
+    left set: during a rolling deploy Telegram keeps the updates for the next worker.
+
+    `inbox_url` (the DATABASE_URL, for several workers): updates are stored in the database's inbox before
+    Telegram is answered and handled per chat by whichever worker holds the chat (service/inbox_reader.py);
+    at the end this worker finishes the updates in hand and lets its chats go to the others."""
+    shared = await _open_inbox(app, inbox_url) if inbox_url else None
+    server = WebhookServer(app, secret, listen, port, inbox=shared)
     try:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
+        if shared is not None:
+            shared[1].start()
         await server.start()
         await app.bot.set_webhook(url=url or server.url, secret_token=secret, allowed_updates=allowed_updates)
         server.accepting = True
-        log.info("webhook set; taking updates")
+        log.info("webhook set; taking updates%s", " through the inbox" if shared else "")
         yield server
     finally:
         await server.stop()
+        if shared is not None:
+            await shared[1].stop()
+            await shared[0].close()
         if app.running:
             if app.post_stop is not None:
                 await app.post_stop(app)
             await app.stop()
         await app.shutdown()
+
+
+async def _open_inbox(
+    app: Application,  # type: ignore[type-arg]
+    url: str,
+) -> tuple[PostgresInbox, InboxReader]:
+    from storage.pg_inbox import PostgresInbox  # psycopg is loaded only when used
+
+    inbox = PostgresInbox(url)
+    await inbox.open()
+
+    async def handle(data: dict[str, Any]) -> None:
+        # As PTB's own update fetcher does; process_update runs the handlers and the error handler.
+        await app.process_update(Update.de_json(data, app.bot))
+
+    return inbox, InboxReader(inbox, handle)
 
 
 def rate_limiter() -> AIORateLimiter:

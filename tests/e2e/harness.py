@@ -87,16 +87,17 @@ async def running_bot_webhook(
     data_dir: Path,
     repo: CaseRepository | None = None,
     port: int = 0,
+    inbox_url: str | None = None,
 ) -> AsyncIterator[WebhookServer]:
     """As `running_bot`, but in webhook mode: the bot serves its own web server on loopback and has the
-    sandbox post updates to it (WEBHOOK_SECRET)."""
+    sandbox post updates to it (WEBHOOK_SECRET); with `inbox_url`, through PostgreSQL's inbox."""
     repo = repo or TinyDBCaseRepository(data_dir)
     limiter = ChatAwareRateLimiter(private_burst=1000, private_period=1.0)
     app = build_application(
         settings_for(sandbox, data_dir), repo, clock=Clock(), reminder_tick=0.05, limiter=limiter
     )
     try:
-        async with webhook(app, WEBHOOK_SECRET, port=port) as server:
+        async with webhook(app, WEBHOOK_SECRET, port=port, inbox_url=inbox_url) as server:
             yield server
     finally:
         repo.close()

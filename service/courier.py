@@ -255,8 +255,16 @@ class Courier:
         # At start-up on one machine every SENDING was cut short by the stop. With other workers, only a
         # claim older than CLAIM_TIMEOUT lost its worker; a younger one is being sent right now.
         lost = None if recover and not self.shared else now - self.claim_timeout
-        if reminders.recover_interrupted(case, lost) | bool(outbox.recover_interrupted(case, lost)):
-            log.info("settled sends interrupted by a stop; they are not repeated")
+        settled_reminders = reminders.recover_interrupted(case, lost)
+        settled_news = outbox.recover_interrupted(case, lost)
+        if settled_reminders or settled_news:
+            # By id, so an operator (or a test) can tell which plans' sends were left "maybe sent".
+            log.info(
+                "plan %s: settled sends interrupted by a stop (news: %d, reminders: %s); not repeated",
+                case.id,
+                settled_news,
+                "yes" if settled_reminders else "no",
+            )
             work.save()
         letter = outbox.next_letter(case, now)
         if letter is not None:

@@ -105,31 +105,31 @@ def no_fsync() -> Iterator[None]:
     os.sync()
 
 
-def tinydb_store(data_dir: Path) -> Store:
+def tinydb_store(data_dir: Path, make: Callable[[int], Case] = sample_case) -> Store:
     repo = TinyDBCaseRepository(data_dir)
 
     def fill(have: int, want: int) -> None:
         with no_fsync():
             for n in range(have, want):
-                repo.save_case(sample_case(n))
+                repo.save_case(make(n))
 
     return Store("TinyDB", repo, fill)
 
 
-def postgres_store(url: str) -> Store:
+def postgres_store(url: str, make: Callable[[int], Case] = sample_case) -> Store:
     repo = PostgresCaseRepository(url)
 
     def fill(have: int, want: int) -> None:
         with psycopg.connect(url) as conn, conn.cursor() as cur:
             with cur.copy("COPY plans (id, version, body, member_ids, wake_at) FROM STDIN") as copy:
                 for n in range(have, want):
-                    case = sample_case(n)
+                    case = make(n)
                     members = sorted({m.user_id for m in case.members})
                     copy.write_row((case.id, 1, Jsonb(encode(case)), members, next_wake(case)))
             cur.execute("ANALYZE plans")
         # The rows are what the repository reads: the last one loads back as the plan it was made from.
         loaded = repo.load_case(case_id(want - 1))
-        assert loaded is not None and encode(loaded) == encode(sample_case(want - 1)), "COPY rows unreadable"
+        assert loaded is not None and encode(loaded) == encode(make(want - 1)), "COPY rows unreadable"
 
     return Store("PostgreSQL", repo, fill)
 

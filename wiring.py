@@ -258,6 +258,7 @@ async def _start(app: Application) -> None:  # type: ignore[type-arg]
     quarantined = len(app.bot_data[PLANS_KEY].repo.quarantined())
     log.info("reminders: %d plans have something waiting; %d plan files set aside", waiting, quarantined)
     courier.kick()
+    courier.start()  # several workers: ask the database for due plans every few seconds
     await _announce(app)
 
 

@@ -23,9 +23,10 @@ DEFAULT_WEBHOOK_LISTEN, DEFAULT_WEBHOOK_PORT = "127.0.0.1", 8443
 # A webhook on this computer may be plain http: a local Bot API server (telegram-bot-api --local) posts there.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Several workers on one PostgreSQL (service/courier.py): how long a dead worker's claim on a reminder or
-# news message waits before another worker settles it, and how often each worker reads the shared wake index.
+# news message waits before another worker settles it, and how often each worker asks for due plans nobody
+# is sending for (the courier's CLAIM_TIMEOUT and REFRESH_SECONDS).
 DEFAULT_CLAIM_TIMEOUT, MIN_CLAIM_TIMEOUT = 300, 5
-DEFAULT_WAKE_REFRESH, MIN_WAKE_REFRESH = 15, 1
+DEFAULT_WAKE_REFRESH, MIN_WAKE_REFRESH = 2, 1
 
 HOW_TO_GET_A_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot starts in the local sandbox (a simulated Telegram with a

@@ -145,10 +145,7 @@ def build_application(
     app.bot_data[COURIER_KEY] = courier
     handlers.register(app)
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
-    # The scheduler only wakes the courier; what is due, and what was sent, lives in storage. On a shared
-    # store the tick also reads the wake index again, so it comes at least that often.
-    if courier.shared:
-        reminder_tick = min(reminder_tick, float(settings.wake_refresh_seconds))
+    # The scheduler only wakes the courier; what is due, and what was sent, lives in storage.
     app.job_queue.run_repeating(
         courier.tick,
         interval=reminder_tick,
@@ -266,6 +263,7 @@ async def _start(app: Application) -> None:  # type: ignore[type-arg]
     quarantined = len(app.bot_data[PLANS_KEY].repo.quarantined())
     log.info("reminders: %d plans have something waiting; %d plan files set aside", waiting, quarantined)
     courier.kick()
+    courier.start()  # several workers: ask the database for due plans every few seconds
     await _announce(app)
 
 

@@ -9,19 +9,23 @@ Every send is framed by two units of work: mark SENDING and render (saved), send
 record the outcome on a fresh load. Both kinds are sent at most once: SENDING found at start-up, or a
 send whose outcome is unknown (a timeout after the request left), is never repeated.
 
-Several workers on one shared store (PostgreSQL): marking SENDING is a unit of work, and the store's
-version check lets only one worker's mark be saved, so each item has one sender (its claim). A claim whose
-worker died is settled by any worker after `claim_timeout` (CLAIM_TIMEOUT_SECONDS, 5 min), by the same
-rule (maybe sent: never repeated), and the plan goes on. A plan's letters go one at a time, in order,
-whichever worker sends them. Each worker reads the shared wake index every `refresh_seconds`
-(WAKE_REFRESH_SECONDS, 15 s), so plans changed elsewhere (or left by a worker that died) are woken too.
-On one machine (TinyDB) nothing else writes the plans, so neither is needed.
+Several workers on one shared store (PostgreSQL): every `refresh_seconds` (WAKE_REFRESH_SECONDS, 2 s)
+each worker takes the due plans no other worker is sending for (`take_due`, SELECT ... FOR UPDATE SKIP
+LOCKED), leased to it for LEASE and renewed before each item; a plan it wakes for itself (a commit, an
+alarm) it leases first. So the due plans are shared out, and a plan whose worker died is taken by another
+once the lease runs out. The lease only shares the work: marking SENDING is a unit of work, and the store's
+version check lets only one worker's mark be saved, so each item has one sender (its claim) even when a
+lease ran out mid-send. A claim whose worker died is settled by any worker after `claim_timeout`
+(CLAIM_TIMEOUT_SECONDS, 5 min), by the same rule (maybe sent: never repeated), and the plan goes on. A
+plan's letters go one at a time, in order, whichever worker sends them. On one machine (TinyDB) nothing
+else writes the plans, so none of this is needed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,12 +38,15 @@ from journey.models import Case, Letter, LetterStatus, Reminder, ReminderKind, R
 from journey.reminders import Decision
 from service.sending import Moved, Outcome, OutFile, Outgoing, Result, Sender
 from service.work import News, Plans, Work, follow_group
+from storage.repository import CourierLeases
 
 log = logging.getLogger(__name__)
 CONCURRENT_PLANS = 32  # plans being sent to at once; the rate limiter spaces the sends themselves
 # A send takes seconds (the rate limiter may wait out a 429 for longer); a claim this old lost its worker.
 CLAIM_TIMEOUT = timedelta(minutes=5)
-REFRESH_SECONDS = 15.0  # how often a worker on a shared store reads the wake index again
+REFRESH_SECONDS = 2.0  # how often a worker on a shared store asks for due plans nobody is sending for
+LEASE = timedelta(seconds=10)  # a plan stays with one worker's courier this long unless renewed
+TAKE_AT_ONCE = CONCURRENT_PLANS  # due plans taken per ask
 
 RenderReminder = Callable[[Case, Reminder, datetime], Outgoing]
 
@@ -75,9 +82,14 @@ class Courier:
         self._alarm_at: datetime | None = None
         # Other workers write the same plans: read their wake times too (and never settle a fresh claim).
         self.shared = bool(getattr(plans.repo, "shared", False))
-        self.refresh_seconds = refresh_seconds
-        self.claim_timeout = claim_timeout
-        self._refreshed = 0.0  # time.monotonic() of the last read of the shared index
+        repo = plans.repo
+        self._leases = repo if self.shared and isinstance(repo, CourierLeases) else None
+        self.name = secrets.token_hex(8)  # this worker's courier, in the leases it holds
+        self._leased: set[str] = set()
+        self.refresh_seconds = refresh_seconds  # WAKE_REFRESH_SECONDS
+        self.claim_timeout = claim_timeout  # CLAIM_TIMEOUT_SECONDS
+        self._refreshed = 0.0  # time.monotonic() of the last ask for due plans
+        self._poller: asyncio.Task[None] | None = None
 
     def attach(self, sender: Sender) -> None:
         """The sender exists once the bot does (after the application is built)."""
@@ -93,24 +105,28 @@ class Courier:
                 self._recover.add(case_id)
         return len(self._next)
 
-    def merge(self, index: list[tuple[str, datetime]]) -> int:
-        """Wake times another worker saved: each plan wakes at the earlier of ours and theirs. Returns how
-        many plans are new to this worker."""
-        new = 0
-        for case_id, wake in index:
-            ours = self._next.get(case_id)
-            if ours is None:
-                new += 1
-            if ours is None or wake < ours:
-                self._next[case_id] = wake
-        return new
+    def start(self) -> None:
+        """On a shared store: ask for due plans every `refresh_seconds` (the tick job may be slower)."""
+        if self._leases is not None and self._poller is None:
+            self._poller = asyncio.get_running_loop().create_task(self._poll())
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_seconds)
+            await self.tick()
 
     async def refresh(self) -> None:
-        """On a shared store: read the wake index again (off the event loop), then send what is due."""
+        """On a shared store: take the due plans no other worker is sending for, and send."""
         self._refreshed = time.monotonic()
-        index = await self._plans.read(lambda repo: repo.wake_index())
-        if self.merge(index):
-            log.info("plans woken from the shared index")
+        leases = self._leases
+        if leases is None:
+            return
+        now = self._plans.clock()
+        until = now + LEASE
+        taken = await self._plans.read(lambda _: leases.take_due(self.name, now, until, TAKE_AT_ONCE))
+        for case_id in taken:
+            self._leased.add(case_id)
+            self._next[case_id] = min(self._next.get(case_id, now), now)
         self.kick()
 
     def note(self, case_id: str, wake: datetime | None) -> None:
@@ -138,8 +154,8 @@ class Courier:
         if self.shared and time.monotonic() - self._refreshed >= self.refresh_seconds:
             try:
                 await self.refresh()
-            except Exception as error:  # the store is away for a moment: the next tick reads again
-                log.warning("could not read the shared wake index: %s", type(error).__name__)
+            except Exception as error:  # the store is away for a moment: the next tick asks again
+                log.warning("could not ask for due plans: %s", type(error).__name__)
         self.kick()
 
     def kick(self) -> None:
@@ -197,6 +213,8 @@ class Courier:
     async def stop(self) -> None:
         """Cancel what is being sent (a send cut short stays SENDING: settled, not repeated, at start-up)."""
         self._sender = None  # nothing new starts
+        if self._poller is not None:
+            self._poller.cancel()
         if self._alarm is not None:
             self._alarm.cancel()
         for task in list(self._tasks):
@@ -212,7 +230,11 @@ class Courier:
         failed = False
         try:
             async with self._slots:
-                await self.deliver(case_id)
+                if await self._hold(case_id):
+                    try:
+                        await self.deliver(case_id)
+                    finally:
+                        await self._let_go(case_id)
         except Exception as error:  # one plan's fault must not stop the others
             log.error("sending for a plan failed: %s", type(error).__name__)
             failed = True
@@ -225,12 +247,37 @@ class Courier:
             if not failed:
                 self._start(case_id)
 
+    async def _hold(self, case_id: str) -> bool:
+        """On a shared store: this worker's lease on the plan (False: another worker is sending for it)."""
+        if self._leases is None or case_id in self._leased:
+            return True
+        if await self._renew(case_id):
+            self._leased.add(case_id)
+            return True
+        return False
+
+    async def _renew(self, case_id: str) -> bool:
+        leases = self._leases
+        assert leases is not None
+        now = self._plans.clock()
+        return await self._plans.read(lambda _: leases.lease(case_id, self.name, now, now + LEASE))
+
+    async def _let_go(self, case_id: str) -> None:
+        if self._leases is not None and case_id in self._leased:
+            self._leased.discard(case_id)
+            leases = self._leases
+            await self._plans.read(lambda _: leases.release(case_id, self.name))
+
     async def deliver(self, case_id: str) -> None:
         """Send (or skip) everything of one plan that is due, one at a time."""
         assert self._sender is not None, "attach a sender first"
         recover = case_id in self._recover
         self._recover.discard(case_id)
+        wake = self._next.get(case_id)
         while True:
+            if case_id in self._leased and not await self._renew(case_id):
+                log.info("a plan's lease ran out mid-send; another worker goes on with it")
+                break
             job, wake = await self._plans.run(case_id, partial(self._pick, recover=recover))
             if job is None:
                 break

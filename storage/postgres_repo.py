@@ -233,6 +233,41 @@ class PostgresCaseRepository:
         index = [(str(r[0]), _utc(r[1])) for r in rows]
         return sorted(index, key=lambda item: (item[1], item[0]))
 
+    # --- couriers of several workers (service/courier.py) -------------------------------------------
+
+    def take_due(self, courier: str, now: datetime, until: datetime, limit: int) -> list[str]:
+        """Plans due at `now` that no other courier is sending for, the longest due first, leased to
+        `courier` until `until`. SKIP LOCKED: two workers asking at once get different plans, and neither
+        waits. (The workers' clock, not the database's: reminders are timed by it too.)"""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "UPDATE plans SET courier = %(me)s, courier_until = %(until)s WHERE id IN ("
+                " SELECT id FROM plans WHERE wake_at <= %(now)s"
+                " AND (courier_until IS NULL OR courier_until < %(now)s OR courier = %(me)s)"
+                " ORDER BY wake_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED) RETURNING id, wake_at",
+                {"me": courier, "now": now, "until": until, "limit": limit},
+            ).fetchall()
+        return [str(r[0]) for r in sorted(rows, key=lambda r: (_utc(r[1]), str(r[0])))]
+
+    def lease(self, case_id: str, courier: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the plan's lease for `courier`; False while another courier's lease runs."""
+        with self._connection() as conn:
+            return (
+                conn.execute(
+                    "UPDATE plans SET courier = %s, courier_until = %s WHERE id = %s"
+                    " AND (courier_until IS NULL OR courier_until < %s OR courier = %s)",
+                    (courier, until, case_id, now, courier),
+                ).rowcount
+                == 1
+            )
+
+    def release(self, case_id: str, courier: str) -> None:
+        with self._connection() as conn:
+            conn.execute(
+                "UPDATE plans SET courier = NULL, courier_until = NULL WHERE id = %s AND courier = %s",
+                (case_id, courier),
+            )
+
     def quarantined(self) -> list[str]:
         with self._connection() as conn:
             return sorted(str(row[0]) for row in conn.execute("SELECT DISTINCT plan_id FROM quarantine"))

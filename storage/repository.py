@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from journey.models import Case
 
@@ -116,3 +116,12 @@ def check_chat_id(chat_id: int) -> int:
     if type(chat_id) is not int:
         raise StorageError("chat id must be an int")
     return chat_id
+
+
+@runtime_checkable
+class CourierLeases(Protocol):
+    """A shared store's leases: which worker's courier sends for a plan now (storage/postgres_repo.py)."""
+
+    def take_due(self, courier: str, now: datetime, until: datetime, limit: int) -> list[str]: ...
+    def lease(self, case_id: str, courier: str, now: datetime, until: datetime) -> bool: ...
+    def release(self, case_id: str, courier: str) -> None: ...

@@ -1,6 +1,7 @@
 """Several workers sending from one PostgreSQL store: each reminder goes out once, a plan's letters one at a
 time and in order, a claim whose worker died is settled after CLAIM_TIMEOUT (maybe sent: never repeated),
-and a worker learns of plans another one changed from the shared wake index.
+a worker learns of plans another one changed by asking for due plans, and the due plans are shared out
+(SKIP LOCKED leases) and go to another worker when a lease runs out.
 
 These run where PostgreSQL is installed (always in CI; see tests/postgres_cluster.py)."""
 
@@ -19,7 +20,7 @@ from handlers.reminders.screens import reminder_message
 from handlers.sharing import news
 from journey import appointments, reminders
 from journey.models import Case, Letter, LetterStatus, ReminderKind, ReminderStatus
-from service.courier import CLAIM_TIMEOUT, Courier
+from service.courier import CLAIM_TIMEOUT, LEASE, Courier
 from service.work import Plans
 from storage.postgres_repo import PostgresCaseRepository
 from templates import Words
@@ -152,6 +153,74 @@ async def test_a_worker_wakes_for_a_plan_another_worker_saved(workers: tuple[Wor
         "<b>Your insurance is not settled yet.</b>",
         "<b>Your visit is in one week.</b>",
     ]
+
+
+def plans_due(repo: PostgresCaseRepository, count: int) -> list[str]:
+    ids = [f"case-{n:04d}" for n in range(1, count + 1)]
+    for case_id in ids:
+        case = new_case(case_id)
+        case.outbox = [Letter("l1", OWNER, f"news for {case_id}", NOW)]
+        repo.save_case(case)
+    return ids
+
+
+async def test_two_workers_asking_at_once_share_the_due_plans_out(
+    workers: tuple[Worker, Worker, Clock],
+) -> None:
+    a, b, clock = workers
+    ids = plans_due(a.repo, 40)
+    until = clock.now + LEASE
+    took_a, took_b = await asyncio.gather(
+        asyncio.to_thread(a.repo.take_due, a.courier.name, clock.now, until, 25),
+        asyncio.to_thread(b.repo.take_due, b.courier.name, clock.now, until, 25),
+    )
+    assert not set(took_a) & set(took_b)  # SKIP LOCKED: never the same plan twice
+    assert sorted(took_a + took_b) == ids
+    # While A's lease runs, B asking again gets nothing of A's.
+    assert b.repo.take_due(b.courier.name, clock.now, until, 100) == sorted(took_b)
+
+
+async def test_a_plan_whose_worker_died_goes_to_another_when_its_lease_runs_out(
+    workers: tuple[Worker, Worker, Clock],
+) -> None:
+    a, b, clock = workers
+    plans_due(a.repo, 1)
+    assert a.repo.take_due(a.courier.name, clock.now, clock.now + LEASE, 10) == ["case-0001"]
+    await a.courier.stop()  # A took the plan, then died before sending anything
+
+    b.courier.rebuild()
+    b.courier.refresh_seconds = 0.0
+    await b.courier.tick()
+    await b.courier.idle()
+    assert b.sender.sent == []  # A's lease still runs: B leaves the plan be
+
+    clock.now += LEASE + timedelta(seconds=1)
+    await b.courier.tick()
+    await b.courier.idle()
+    assert [m.text for m in b.sender.sent] == ["news for case-0001"]
+    assert stored_plan(b, "case-0001").outbox == []
+
+
+async def test_a_worker_leaves_a_plan_another_worker_is_sending_for(
+    workers: tuple[Worker, Worker, Clock],
+) -> None:
+    a, b, clock = workers
+    plans_due(a.repo, 1)
+    assert a.repo.lease("case-0001", a.courier.name, clock.now, clock.now + LEASE)
+    b.courier.rebuild()
+    b.courier.kick()  # B knows the plan is due (a commit, an alarm), but A holds it
+    await b.courier.idle()
+    assert b.sender.sent == []
+    a.repo.release("case-0001", a.courier.name)
+    b.courier.kick()
+    await b.courier.idle()
+    assert [m.text for m in b.sender.sent] == ["news for case-0001"]
+
+
+def stored_plan(worker: Worker, case_id: str) -> Case:
+    case = worker.repo.load_case(case_id)
+    assert case is not None
+    return case
 
 
 async def test_a_shorter_claim_timeout_settles_a_dead_workers_claim_sooner(

@@ -19,7 +19,7 @@ batch of them is held in flight by the sandbox (tests/workers.py, HeldSends); th
 killed with SIGKILL, then the batch is let go (the dead worker's sends never arrive). Reported: from the kill
 to the next reminder another worker sends, and from the kill until every claim of the dead worker is settled
 (maybe sent, never repeated: CLAIM_TIMEOUT_SECONDS after the claim, found by the next tick); once with
-CLAIM_TIMEOUT_SECONDS=5 and WAKE_REFRESH_SECONDS=1, once with the defaults (300 and 15; not in --quick).
+CLAIM_TIMEOUT_SECONDS=5 and WAKE_REFRESH_SECONDS=1, once with the defaults (300 and 2; not in --quick).
 
     .venv/bin/python bench/workers.py [--quick] [--sizes N,N] [--seconds S] [--no-defaults]
 """
@@ -48,6 +48,7 @@ from storage_pg import case_id, percentile, postgres_store, tinydb_store  # type
 from journey.cases import set_patient_name, start_case
 from journey.models import Case, ReminderStatus
 from sandbox import SandboxServer, SandboxUser, events
+from settings import DEFAULT_CLAIM_TIMEOUT, DEFAULT_WAKE_REFRESH
 from storage import CaseRepository
 from storage.postgres_repo import PostgresCaseRepository
 from tests.e2e.process import start_bot_process
@@ -311,7 +312,8 @@ async def run(sizes: tuple[int, ...], seconds: float, defaults: bool, url: str, 
             "| failover, 3 workers | claims the dead worker held | kill to next reminder | kill to its claims settled |"
         )
         print("|---|---:|---:|---:|")
-        for timeout, refresh in [(5, 1)] + ([(300, 15)] if defaults else []):
+        shortened, default = (5, 1), (DEFAULT_CLAIM_TIMEOUT, DEFAULT_WAKE_REFRESH)
+        for timeout, refresh in [shortened] + ([default] if defaults else []):
             f = await failover(url, root / f"failover-{timeout}", timeout, refresh)
             print(
                 f"| CLAIM_TIMEOUT_SECONDS={timeout}, WAKE_REFRESH_SECONDS={refresh} | {f.held_by_dead} of {HELD} "
@@ -329,7 +331,9 @@ def _tinydb(data_dir: Path) -> Callable[[SandboxServer], AbstractAsyncContextMan
 def _workers(
     url: str, folder: Path, count: int
 ) -> Callable[[SandboxServer], AbstractAsyncContextManager[object]]:
-    return lambda sandbox: Workers(sandbox, url, folder, count, claim_timeout=300, wake_refresh=15)
+    return lambda sandbox: Workers(
+        sandbox, url, folder, count, claim_timeout=DEFAULT_CLAIM_TIMEOUT, wake_refresh=DEFAULT_WAKE_REFRESH
+    )
 
 
 def main() -> None:

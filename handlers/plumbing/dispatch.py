@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from handlers.plumbing.callbacks import InvalidButton, NoopTap, Tap, decode
@@ -142,7 +143,7 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
             message_id=query.message.message_id if query.message is not None else None,
         )
     except Unchanged:
-        await query.answer()
+        await _answer(query)
         return
     except InvalidButton:
         log.info("refused a malformed or stale button")
@@ -153,7 +154,7 @@ async def press_button(routes: Routes, update: Update, context: ContextTypes.DEF
         words = await reader_words(context, case_id, press.user_id, query.from_user.language_code)
         await _alert(query, words.render(refused.key, **refused.details))
         return
-    await query.answer()
+    await _answer(query)
     if screen is not None:
         await edit_screen(query, screen)
         found = routes.get(type(tap))
@@ -200,4 +201,17 @@ def _press(s: Services, routes: Routes, tap: Tap, press: Press, work: Work) -> S
 
 async def _alert(query: CallbackQuery, text: str) -> None:
     # Alerts are plain text: strip nothing, the templates for alerts carry no tags.
-    await query.answer(text, show_alert=True)
+    await _answer(query, text, show_alert=True)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, show_alert: bool = False) -> None:
+    """Stop the button's spinner. A press can be handled twice: several workers take updates through the
+    inbox, and when one dies with a press in hand another handles it again, after the first may have
+    answered it. Telegram then says the query is too old; the press itself is fine, so it goes on (the
+    screen is still shown)."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except BadRequest as error:
+        if "query is too old" not in error.message.lower():
+            raise
+        log.info("a button press was answered already, or too late")

@@ -53,7 +53,8 @@ from storage import CaseRepository
 from storage.postgres_repo import PostgresCaseRepository
 from tests.e2e.process import start_bot_process
 from tests.postgres_cluster import MISSING, Cluster, find_bindir
-from tests.workers import HeldSends, Workers, reminder_plan, week_before
+from tests.workers import MISSING as NO_NGINX
+from tests.workers import NGINX, HeldSends, Workers, reminder_plan, week_before
 
 SIZES, QUICK_SIZES = (10_000, 100_000), (1_000,)
 PEOPLE, PERIOD = 40, 2.0  # 20 updates a second offered; each chat well under its own limit
@@ -352,6 +353,8 @@ def main() -> None:
     bindir = find_bindir()
     if bindir is None:
         sys.exit(MISSING)
+    if not NGINX.exists():
+        sys.exit(NO_NGINX)
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
     print(
         f"{PEOPLE} people, one update each every {PERIOD:g} s ({PEOPLE / PERIOD:g}/s offered); {seconds:g} s windows "

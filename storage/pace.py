@@ -47,6 +47,10 @@ class SharedPace(Protocol):
         """Book the next slot under every limit given, at once; raises PaceUnavailable."""
         ...
 
+    async def hold(self, seconds: float, *paces: Pace) -> None:
+        """No limit given books a send before `seconds` from now; raises PaceUnavailable."""
+        ...
+
 
 def wait_of(slots: Sequence[Slot]) -> float:
     """How long a send must wait: for the latest of its slots."""

@@ -48,6 +48,15 @@ SET next_at = greatest(pace.next_at, now()) + (excluded.next_at - now())
 RETURNING key, next_at, now()
 """
 
+# After a 429: no limit given may book a send before `seconds` from now (and then at its steady rate).
+HOLD = """
+INSERT INTO send_pace AS pace (key, next_at)
+SELECT key, now() + make_interval(secs => seconds)
+FROM unnest(%(keys)s::text[], %(seconds)s::float8[]) AS limits (key, seconds)
+ORDER BY key
+ON CONFLICT (key) DO UPDATE SET next_at = greatest(pace.next_at, excluded.next_at)
+"""
+
 PRUNE = "DELETE FROM send_pace WHERE next_at < now() - make_interval(secs => %s)"
 
 
@@ -103,6 +112,23 @@ class SendPace:
         except psycopg.Error as error:  # PoolTimeout and PoolClosed are psycopg errors too
             raise PaceUnavailable(type(error).__name__) from None
         return [_slot(by_key[str(key)], _at(next_at), _at(now)) for key, next_at, now in rows]
+
+    async def hold(self, seconds: float, *paces: Pace) -> None:
+        """Telegram refused a send for `seconds`: every worker's next booking under these limits waits
+        that long, then goes at the steady rate (no burst straight after a refusal)."""
+        try:
+            async with self._pool.connection() as conn:
+                await conn.execute(
+                    HOLD,
+                    {
+                        "keys": [pace.key for pace in paces],
+                        # The booking after the hold adds an interval and may use a burst's worth
+                        # earlier: so the first send goes at `seconds` from now.
+                        "seconds": [seconds + pace.interval * (pace.burst - 1) for pace in paces],
+                    },
+                )
+        except psycopg.Error as error:
+            raise PaceUnavailable(type(error).__name__) from None
 
     async def prune(self) -> int:
         """Delete the rows of limits long at rest; how many went."""

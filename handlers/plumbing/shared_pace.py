@@ -1,10 +1,11 @@
 """Telegram's limits for the bot as a whole, when several workers send through one token.
 
 ChatAwareRateLimiter (ratelimit.py) keeps the limits inside one process; two workers each keeping them
-would send twice Telegram's pace together and collect 429s. SharedRateLimiter first books each new
-message a slot in the shared pace (storage/pg_pace.py: the whole bot at OVERALL_RATE a second, and its
-chat at the private or group pace), sleeps until the later of the two, then goes on through the
-in-process limits, which also retry a 429.
+would send twice Telegram's pace together and collect 429s. SharedRateLimiter keeps the in-process
+limits (and their retries of a 429), and as the last step before each new message goes to Telegram books
+it a slot in the shared pace (storage/pg_pace.py: the whole bot at OVERALL_RATE a second, and its chat at
+the private or group pace) and sleeps until the later of the two. A 429 is shared too: every worker's
+next sends to that chat, and of the bot, wait the time Telegram asked for.
 
 The shared pace is a help, never a condition: if the database cannot be asked the message goes on under
 the in-process limits alone (a few 429s, retried, rather than a lost message). The outage is logged once,
@@ -21,6 +22,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
 
 from handlers.plumbing.ratelimit import (
     GROUP_PERIOD,
@@ -30,7 +32,7 @@ from handlers.plumbing.ratelimit import (
     PRIVATE_PERIOD,
     ChatAwareRateLimiter,
 )
-from storage.pace import Pace, PaceUnavailable, SharedPace, wait_of
+from storage.pace import Pace, PaceUnavailable, SharedPace, Slot, wait_of
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +93,36 @@ class SharedRateLimiter(ChatAwareRateLimiter):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         # New messages only, as in ChatAwareRateLimiter: a chat action is a hint, edits keep taps quick.
-        if endpoint.startswith("send") and endpoint != "sendChatAction":
-            chat_id: object = data.get("chat_id")
-            with contextlib.suppress(ValueError, TypeError):
-                chat_id = int(chat_id)  # type: ignore[call-overload]
-            wait = await self._shared_wait(chat_id)
-            if wait > 0:
-                await self._sleep(wait)
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        if not endpoint.startswith("send") or endpoint == "sendChatAction":
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        chat_id: object = data.get("chat_id")
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)  # type: ignore[call-overload]
+        paces = self.paces(chat_id)
 
-    async def _shared_wait(self, chat_id: object) -> float:
-        """Seconds until this message's booked slot; 0 when the shared pace cannot be asked."""
+        async def booked(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
+            # The shared slot is the last gate before Telegram, booked for every attempt (a retry too):
+            # a wait in the in-process limits after it would bunch up sends the database spread out.
+            wait = await self._ask(self._pace.reserve(*paces))
+            if wait:
+                await self._sleep(wait)
+            try:
+                return await callback(*call_args, **call_kwargs)
+            except RetryAfter as refused:
+                # Telegram does not say which limit was broken: every worker holds off the bot and the
+                # chat, or the others' sends would keep restarting the penalty.
+                await self._ask(self._pace.hold(_seconds(refused), *paces))
+                raise
+
+        return await super().process_request(booked, args, kwargs, endpoint, data, rate_limit_args)
+
+    async def _ask(self, question: Coroutine[Any, Any, list[Slot] | None]) -> float:
+        """The wait a booking gives (0 for a hold), or 0 when the shared pace cannot be asked."""
         if self._clock() < self._skip_until:
+            question.close()  # never started
             return 0.0
         try:
-            slots = await asyncio.wait_for(self._pace.reserve(*self.paces(chat_id)), self._reserve_timeout)
+            answer = await asyncio.wait_for(question, self._reserve_timeout)
         except (PaceUnavailable, TimeoutError) as error:
             self._skip_until = self._clock() + RETRY_AFTER
             if not self._down:
@@ -116,4 +133,9 @@ class SharedRateLimiter(ChatAwareRateLimiter):
         if self._down:
             self._down = False
             log.warning("shared send pace back")
-        return wait_of(slots)
+        return wait_of(answer or [])
+
+
+def _seconds(refused: RetryAfter) -> float:
+    """The wait Telegram asked for (PTB's own limiter reads it the same way)."""
+    return refused._retry_after.total_seconds()

@@ -9,13 +9,14 @@ import asyncio
 import itertools
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+from telegram.error import RetryAfter
 
 from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from handlers.plumbing.shared_pace import RETRY_AFTER, SharedRateLimiter
@@ -130,6 +131,17 @@ async def test_a_chat_with_many_messages_waiting_does_not_hold_up_another(
     assert [slot.wait < AT_ONCE for slot in other] == [True, True]
 
 
+async def test_a_refusal_holds_every_workers_next_send_to_the_bot_and_the_chat(
+    two: tuple[SendPace, SendPace],
+) -> None:
+    a, b = two
+    await a.hold(3.0, BOT, private(1))  # a's send to chat 1 was refused: retry after 3 s
+    to_chat = await b.reserve(BOT, private(1))
+    assert [slot.wait > 3.0 - AT_ONCE for slot in to_chat] == [True, True]
+    elsewhere = await b.reserve(BOT, private(2))
+    assert {slot.key: slot.wait > 3.0 - AT_ONCE for slot in elsewhere} == {"bot": True, "chat:2": False}
+
+
 async def test_limits_at_rest_are_deleted_now_and_then_and_busy_ones_kept(schema: str) -> None:
     pace = SendPace(schema, prune_every=3)
     await pace.open()
@@ -192,6 +204,38 @@ async def test_two_limiters_on_one_database_let_only_one_burst_go_at_once(schema
     # One burst for the whole bot went at once (per worker, all 50 would have); the rest slept their
     # slot. At 27 a second a few slots come free while the 50 are booked.
     assert len(slept) >= 50 - 27 - 5
+
+
+async def test_a_429_one_worker_gets_makes_the_other_wait_too(schema: str) -> None:
+    first, second = Recorder(), Recorder()
+    a = SharedRateLimiter(SendPace(schema), sleep=first.sleep)
+    b = SharedRateLimiter(SendPace(schema), sleep=second.sleep)
+    for limiter in (a, b):
+        await limiter.initialize()
+    refused = [RetryAfter(timedelta(seconds=2))]
+
+    async def telegram() -> dict[str, Any]:
+        if refused:
+            raise refused.pop()
+        return {"message_id": 1}
+
+    async def meanwhile() -> None:
+        await asyncio.sleep(0.5)  # a's refusal is held by now
+        await send(b, second, "sendMessage", {"chat_id": 6, "text": "hi"})
+
+    try:
+        message = {"chat_id": 5, "text": "hi"}
+        # a is refused, waits the 2 s Telegram asked for (PTB's retry) and books again; b sends meanwhile.
+        answer, _ = await asyncio.gather(
+            a.process_request(telegram, (), {}, "sendMessage", message, None), meanwhile()
+        )
+    finally:
+        for limiter in (a, b):
+            await limiter.shutdown()
+    assert answer == {"message_id": 1}
+    assert second.sent == [("sendMessage", 6)]
+    # b's send, to another chat, waited for the rest of the hold on the whole bot.
+    assert second.slept == [pytest.approx(1.5, abs=0.4)]
 
 
 async def test_edits_and_chat_actions_book_nothing(schema: str) -> None:
@@ -271,6 +315,9 @@ class FlakyPace:
         if self.asked == 2:
             await asyncio.Event().wait()  # a database that never answers
         return [Slot(pace.key, datetime(2026, 12, 4), 0.5) for pace in paces]
+
+    async def hold(self, seconds: float, *paces: Pace) -> None:
+        raise AssertionError("no 429 here")
 
 
 async def test_an_outage_is_skipped_for_a_while_then_asked_again_and_its_end_logged(

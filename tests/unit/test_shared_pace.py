@@ -20,11 +20,13 @@ from telegram.error import RetryAfter
 
 from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from handlers.plumbing.shared_pace import RETRY_AFTER, SharedRateLimiter
+from sandbox import SandboxServer
 from settings import Settings
 from storage import pg_schema
 from storage.pace import Pace, PaceUnavailable, Slot
 from storage.pg_pace import SendPace
-from wiring import rate_limiter
+from storage.postgres_repo import PostgresCaseRepository
+from wiring import build_application, polling, rate_limiter
 
 BOT = Pace("bot", 1 / 27, 27)
 PRIVATE = 4 / 3, 3  # interval, burst: ChatAwareRateLimiter's 3 per 4 s
@@ -260,6 +262,27 @@ def test_with_a_database_the_bot_keeps_the_shared_pace(tmp_path: Path) -> None:
     assert type(rate_limiter(plain)) is ChatAwareRateLimiter
     assert type(rate_limiter()) is ChatAwareRateLimiter
     assert type(rate_limiter(shared)) is SharedRateLimiter
+
+
+async def test_the_bot_on_a_database_books_its_messages_there_while_it_runs(
+    schema: str, tmp_path: Path
+) -> None:
+    async with SandboxServer() as server:
+        server.user(42, "Sam")
+        server.state.chat(42).started = True
+        settings = Settings(server.token, server.url, tmp_path, "INFO", ZoneInfo("UTC"), database_url=schema)
+        repo = PostgresCaseRepository(schema)
+        try:
+            app = build_application(settings, repo)
+            async with polling(app):  # PTB opens the limiter's pool with the bot
+                await app.bot.send_message(42, "hello")
+        finally:
+            repo.close()
+        assert [m.get("text") for m in server.history(42)] == ["hello"]
+    with psycopg.connect(schema) as conn:
+        keys = {str(row[0]) for row in conn.execute("SELECT key FROM send_pace")}
+    assert keys == {"bot", "chat:42"}
+    assert isinstance(app.bot.rate_limiter, SharedRateLimiter)
 
 
 # --- a database that cannot be asked --------------------------------------------------------------------

@@ -11,6 +11,7 @@ workers on different machines agree whatever their own clocks say.
 With interval T and burst b a limit allows b sends at once after a quiet spell, then one per T: the slot
 booked ends at next_at, and may be used from next_at - b*T on. A row whose next_at has passed is a limit
 at rest, the same as no row, so such rows (one per chat ever written to) are deleted now and then.
+After a 429, `hold` moves next_at on so that no worker books a send before Telegram's wait is over.
 
 Async (psycopg_pool.AsyncConnectionPool), unlike the plan repository: it is called from the rate limiter
 on the event loop, for every message, and a thread hop per send would cost more than the query.

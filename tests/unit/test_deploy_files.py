@@ -6,8 +6,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -152,3 +159,79 @@ def test_systemd_reads_the_unit_without_complaint(tmp_path: Path) -> None:
     result = subprocess.run([analyze, "verify", str(instance)], capture_output=True, text=True)
     complaints = [line for line in result.stderr.splitlines() if instance.name in line]
     assert result.returncode == 0 and not complaints, result.stderr
+
+
+class Worker(BaseHTTPRequestHandler):
+    """A worker as nginx sees it: `status` to every update, the bodies kept."""
+
+    status = 200
+    bodies: list[bytes]
+
+    def do_POST(self) -> None:
+        self.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(self.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(status: int) -> tuple[ThreadingHTTPServer, list[bytes]]:
+    bodies: list[bytes] = []
+    handler = type("W", (Worker,), {"status": status, "bodies": bodies})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, bodies
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_update_sent_to_a_dead_or_stopping_worker_reaches_a_live_one(tmp_path: Path) -> None:
+    stopping, refused = serve(503)
+    alive, handled = serve(200)
+    dead, public = free_port(), free_port()  # nothing listens on `dead`
+    ports = [dead, stopping.server_address[1], alive.server_address[1]]
+    servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for port in ports)
+    upstream = f"upstream second_opinion_workers {{\n{servers}}}\n"
+    assert nginx_check(tmp_path, upstream).returncode == 0
+    site = (tmp_path / "site.conf").read_text().replace("listen 443 ssl;", f"listen 127.0.0.1:{public} ssl;")
+    (tmp_path / "site.conf").write_text(site)
+    nginx = subprocess.Popen(
+        [tool("nginx"), "-p", str(tmp_path), "-e", str(tmp_path / "logs/error.log"), "-c", str(tmp_path / "main.conf"),
+         "-g", "daemon off; master_process off;"],
+    )  # fmt: skip
+    try:
+        tls = ssl.create_default_context(cafile=str(tmp_path / "own/tls/fullchain.pem"))
+        tls.check_hostname = False
+        answers = []
+        for update_id in (1, 2, 3):
+            request = urllib.request.Request(
+                f"https://127.0.0.1:{public}/telegram", data=b'{"update_id": %d}' % update_id, method="POST"
+            )
+            answers.append(post_when_listening(request, tls))
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        stopping.shutdown()
+        alive.shutdown()
+    assert answers == [200, 200, 200]
+    assert handled == [b'{"update_id": 1}', b'{"update_id": 2}', b'{"update_id": 3}']
+    assert refused, "the stopping worker was never tried"
+
+
+def post_when_listening(request: urllib.request.Request, tls: ssl.SSLContext) -> int:
+    """The status nginx answers with, trying for up to 10 s while it starts."""
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(request, context=tls, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as answer:
+            return answer.code
+        except urllib.error.URLError:
+            time.sleep(0.1)
+    raise AssertionError("nginx did not start")

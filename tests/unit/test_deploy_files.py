@@ -1,5 +1,6 @@
 """The files an operator copies from deploy/: nginx accepts the config, the example settings are the bot's
-settings (no more, no fewer) and are accepted, and systemd reads the unit without complaint."""
+settings (no more, no fewer) and are accepted, systemd reads the unit without complaint, and a real nginx
+with the config sends an update meant for a dead or stopping worker to a live one."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -56,11 +57,12 @@ class OneLine(logging.Formatter):
 
 
 def install(level: str) -> None:
-    """Log to stderr at `level`, one line per event, tracebacks included (sys.excepthook: a crash)."""
+    """Log to stderr at `level`, one line per event, tracebacks included (a crash, a thread's error)."""
     handler = logging.StreamHandler()
     handler.setFormatter(OneLine(FORMAT))
     logging.basicConfig(level=level, handlers=[handler])
     sys.excepthook = _log_crash
+    threading.excepthook = _log_thread_error
 
 
 def _log_crash(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
@@ -68,3 +70,8 @@ def _log_crash(kind: type[BaseException], error: BaseException, trace: Traceback
         sys.__excepthook__(kind, error, trace)
         return
     logging.getLogger("bot").critical("stopped by an error: %s", where(error.with_traceback(trace)))
+
+
+def _log_thread_error(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None:
+        logging.getLogger("bot").error("a thread stopped by an error: %s", where(args.exc_value))

@@ -92,6 +92,22 @@ def test_a_crash_is_one_line() -> None:
     assert "Quillon" not in lines[0]
 
 
+def test_an_error_that_ends_a_thread_is_one_line() -> None:
+    lines = stderr_of(
+        """
+        import threading
+        def work():
+            raise ValueError(TYPED)
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        """
+    )
+    assert len(lines) == 1, lines
+    assert "ERROR bot: a thread stopped by an error: ValueError at <string>:" in lines[0]
+    assert "Quillon" not in lines[0]
+
+
 def test_a_message_over_several_lines_is_folded_onto_one() -> None:
     lines = stderr_of(
         """

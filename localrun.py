@@ -88,8 +88,9 @@ async def local_stack(
     this same stack, with a fixed clock and a relaxed per-chat limit."""
     async with SandboxServer(bot_name="Second Opinion Companion") as server:
         labels = populate(server)
+        # No DATABASE_URL: neither the plans nor the send pace of made-up people go to a real database.
         sandbox_settings = dataclasses.replace(
-            settings, token=server.token, api_url=server.url, data_dir=data_dir
+            settings, token=server.token, api_url=server.url, data_dir=data_dir, database_url=None
         )
         repo = TinyDBCaseRepository(data_dir)
         app = build_application(sandbox_settings, repo, clock=clock, limiter=limiter)

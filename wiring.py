@@ -111,7 +111,7 @@ def build_application(
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(limiter or rate_limiter())
+        .rate_limiter(limiter or rate_limiter(settings))
         # Different chats at once, each chat in order (handlers/lanes.py).
         .concurrent_updates(lanes)
         .post_init(_start)
@@ -246,12 +246,18 @@ async def _open_inbox(
     return inbox, InboxReader(inbox, handle)
 
 
-def rate_limiter() -> AIORateLimiter:
+def rate_limiter(settings: Settings | None = None) -> AIORateLimiter:
     """Telegram's limits, set on purpose (PTB's defaults retry nothing and ignore private chats):
     27 messages a second overall (Telegram allows about 30), 20 a minute per group, about one a second per
-    private chat, and a 429
-    retried up to 5 times after the wait Telegram asks for. What still fails, the courier retries."""
-    return ChatAwareRateLimiter()
+    private chat, and a 429 retried up to 5 times after the wait Telegram asks for. What still fails, the
+    courier retries. With DATABASE_URL the limits are booked in the database first, so that every worker
+    on it keeps them together (handlers/plumbing/shared_pace.py)."""
+    if settings is None or settings.database_url is None:
+        return ChatAwareRateLimiter()
+    from handlers.plumbing.shared_pace import SharedRateLimiter
+    from storage.pg_pace import SendPace  # psycopg is loaded only when used
+
+    return SharedRateLimiter(SendPace(settings.database_url))
 
 
 async def _start(app: Application) -> None:  # type: ignore[type-arg]

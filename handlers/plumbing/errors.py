@@ -7,32 +7,15 @@ frames it passed through (file, line, function), and nothing else.
 from __future__ import annotations
 
 import logging
-import traceback
-from pathlib import Path
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
+from logline import where
+
 log = logging.getLogger(__name__)
 PLANS_KEY = "plans"
-FRAMES_SHOWN = 6
-ROOT = str(Path(__file__).resolve().parents[2])
-
-
-def where(error: BaseException) -> str:
-    """`TypeName at reply.py:12 in edit_screen <- buttons.py:40 in on_button (in _bot.py:741 in _do_post)`:
-    our own frames, innermost first, then the innermost frame of all (often in a library). No message."""
-    frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if f.filename.startswith(ROOT) and "site-packages" not in f.filename]
-    trail = " <- ".join(_frame(f) for f in reversed(ours[-FRAMES_SHOWN:]))
-    if frames and (not ours or frames[-1] is not ours[-1]):
-        trail = f"{trail} (in {_frame(frames[-1])})" if trail else _frame(frames[-1])
-    return f"{type(error).__name__} at {trail}" if trail else type(error).__name__
-
-
-def _frame(frame: traceback.FrameSummary) -> str:
-    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,6 +25,8 @@ MAX_LIMITERS = 1024
 # chats answered at once the bot runs at this ceiling, and at exactly 30 jitter earned 429s that locked
 # everyone out (docs/benchmarks.md, fairness with --telegram-limits).
 OVERALL_RATE = 27
+GROUP_RATE = 20  # messages a group may get...
+GROUP_PERIOD = 60.0  # ...per this many seconds (Telegram's published figure)
 
 
 class ChatAwareRateLimiter(AIORateLimiter):
@@ -32,8 +34,8 @@ class ChatAwareRateLimiter(AIORateLimiter):
         super().__init__(
             overall_max_rate=OVERALL_RATE,
             overall_time_period=1,
-            group_max_rate=20,
-            group_time_period=60,
+            group_max_rate=GROUP_RATE,
+            group_time_period=GROUP_PERIOD,
             max_retries=5,
         )
         self._private_burst = private_burst

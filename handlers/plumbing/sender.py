@@ -21,7 +21,7 @@ from telegram.error import (
 )
 
 from handlers.plumbing.actions import show_action
-from handlers.plumbing.errors import where
+from logline import where
 from service.sending import Moved, Outcome, Outgoing, Result, Rows
 
 log = logging.getLogger(__name__)

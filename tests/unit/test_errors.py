@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.plumbing.errors import where
+from logline import where
 
 
 def _deep(text: str) -> None:

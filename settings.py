@@ -137,8 +137,20 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
 
     webhook = _webhook(env, problems)
-    claim_timeout = _seconds(env, "CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT, MIN_CLAIM_TIMEOUT, problems)
-    wake_refresh = _seconds(env, "WAKE_REFRESH_SECONDS", DEFAULT_WAKE_REFRESH, MIN_WAKE_REFRESH, problems)
+    claim_timeout = _seconds(
+        "CLAIM_TIMEOUT_SECONDS",
+        env.get("CLAIM_TIMEOUT_SECONDS"),
+        DEFAULT_CLAIM_TIMEOUT,
+        MIN_CLAIM_TIMEOUT,
+        problems,
+    )
+    wake_refresh = _seconds(
+        "WAKE_REFRESH_SECONDS",
+        env.get("WAKE_REFRESH_SECONDS"),
+        DEFAULT_WAKE_REFRESH,
+        MIN_WAKE_REFRESH,
+        problems,
+    )
 
     if problems:
         raise SettingsError("Please fix these settings:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -158,9 +170,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     )
 
 
-def _seconds(env: Mapping[str, str], name: str, default: int, least: int, problems: list[str]) -> int:
-    """A whole number of seconds, at least `least`."""
-    text = env.get(name, str(default)).strip()
+def _seconds(name: str, value: str | None, default: int, least: int, problems: list[str]) -> int:
+    """A whole number of seconds, at least `least` (`value` as set, None: the default)."""
+    text = str(default) if value is None else value.strip()
     if not text.isdigit() or int(text) < least:
         problems.append(f"{name} must be a whole number of seconds, at least {least}, not {text!r}.")
         return default

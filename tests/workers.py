@@ -305,6 +305,17 @@ class Workers:
         assert process is not None and process.returncode is None, "that worker is not running"
         process.send_signal(signal.SIGKILL)
 
+    async def restart(self, index: int) -> int:
+        """Roll worker `index` as an operator does: SIGTERM, wait for it to finish and exit, start it again
+        and wait for /readyz. Returns the old process's exit code."""
+        worker = self.workers[index]
+        process = worker.process
+        assert process is not None and process.returncode is None, "that worker is not running"
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 30)
+        await self._start_worker(worker)
+        return code
+
     async def wait_killed(self, index: int) -> None:
         process = self.workers[index].process
         assert process is not None

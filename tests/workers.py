@@ -26,7 +26,8 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -157,6 +158,17 @@ class HeldSends(SandboxServer):
                     return web.Response(status=499)
                 gate.passed.append(int(chat))
         return await super()._handle_method(request)
+
+
+@asynccontextmanager
+async def held_sends(reply_timeout: float) -> AsyncIterator[HeldSends]:
+    """A started HeldSends sandbox, stopped at the end (the workers tests' `sandbox`)."""
+    server = HeldSends(quiet_period=0.1, reply_timeout=reply_timeout)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 def process_of_port(local_port: int, pids: list[int]) -> int | None:

@@ -65,12 +65,18 @@ class ChatAwareRateLimiter(AIORateLimiter):
             # Only a hint ("typing…"), and no message: it takes no place in a chat's budget and is never
             # retried, so it cannot hold up the send it comes before. A refusal reaches show_action.
             return await callback(*args, **kwargs)
-        chat_id: object = data.get("chat_id")
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[call-overload]
+        chat_id = chat_of(data)
         # New messages only: edits answering a tap keep buttons quick, and Telegram tolerates them.
         new_message = endpoint.startswith("send")
         if new_message and isinstance(chat_id, int) and chat_id > 0:
             async with self._private_limiter(chat_id):
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def chat_of(data: dict[str, Any]) -> object:
+    """The request's chat: an int when it is one (Telegram takes "123" too), else as given (an @name)."""
+    chat_id: object = data.get("chat_id")
+    with contextlib.suppress(ValueError, TypeError):
+        chat_id = int(chat_id)  # type: ignore[call-overload]
+    return chat_id

@@ -15,7 +15,6 @@ by the error's type, and the database is asked again RETRY_AFTER seconds later.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -31,6 +30,7 @@ from handlers.plumbing.ratelimit import (
     PRIVATE_BURST,
     PRIVATE_PERIOD,
     ChatAwareRateLimiter,
+    chat_of,
 )
 from storage.pace import Pace, PaceUnavailable, SharedPace, Slot, wait_of
 
@@ -95,10 +95,7 @@ class SharedRateLimiter(ChatAwareRateLimiter):
         # New messages only, as in ChatAwareRateLimiter: a chat action is a hint, edits keep taps quick.
         if not endpoint.startswith("send") or endpoint == "sendChatAction":
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        chat_id: object = data.get("chat_id")
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[call-overload]
-        paces = self.paces(chat_id)
+        paces = self.paces(chat_of(data))
 
         async def booked(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
             # The shared slot is the last gate before Telegram, booked for every attempt (a retry too):

@@ -17,19 +17,15 @@ import pytest
 
 from storage import pg_schema
 from tests.e2e.test_workers import REPEATS, WITHIN, Phases, owner
-from tests.workers import HeldSends, Workers
+from tests.workers import HeldSends, Workers, held_sends
 
 PEOPLE = 10
 
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[HeldSends]:
-    server = HeldSends(quiet_period=0.1, reply_timeout=WITHIN)
-    await server.start()
-    try:
+    async with held_sends(WITHIN) as server:
         yield server
-    finally:
-        await server.stop()
 
 
 async def test_rolling_every_worker_loses_no_update(sandbox: HeldSends, tmp_path: Path, pg_url: str) -> None:

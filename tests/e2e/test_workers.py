@@ -33,7 +33,7 @@ from sandbox import SandboxUser, events
 from sandbox.client import BotMessage, Reply
 from storage.postgres_repo import PostgresCaseRepository
 from tests.e2e.test_caregivers import invite
-from tests.workers import HeldSends, Workers, reminder_plan, week_before
+from tests.workers import HeldSends, Workers, held_sends, reminder_plan, week_before
 
 FAMILIES, ALONE = 8, 8  # 24 people
 HELD, LATER = 12, 6  # reminders due at the kill (held in flight), and due after it
@@ -64,12 +64,8 @@ RECORDS = (
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[HeldSends]:
-    server = HeldSends(quiet_period=0.1, reply_timeout=WITHIN)
-    await server.start()
-    try:
+    async with held_sends(WITHIN) as server:
         yield server
-    finally:
-        await server.stop()
 
 
 REPEATS: list[str] = []  # replies sent twice: the update a worker had in hand when it died, handled again

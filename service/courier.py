@@ -247,6 +247,15 @@ class Courier:
             if not failed:
                 self._start(case_id)
 
+    async def _ready_for_next(self, case_id: str) -> None:
+        """Wait until the next item's chat has room in the rate limit, before the item is claimed: a send
+        claimed and then kept waiting in the limiter would be lost ("maybe sent") if this worker died."""
+        sender = self._sender
+        case = await self._plans.read(lambda repo: repo.load_case(case_id))
+        chat = None if case is None else _next_chat(case, self._plans.clock())
+        if chat is not None and sender is not None:
+            await sender.ready(chat)
+
     async def _hold(self, case_id: str) -> bool:
         """On a shared store: this worker's lease on the plan (False: another worker is sending for it)."""
         if self._leases is None or case_id in self._leased:
@@ -278,6 +287,7 @@ class Courier:
             if case_id in self._leased and not await self._renew(case_id):
                 log.info("a plan's lease ran out mid-send; another worker goes on with it")
                 break
+            await self._ready_for_next(case_id)
             job, wake = await self._plans.run(case_id, partial(self._pick, recover=recover))
             if job is None:
                 break
@@ -381,6 +391,14 @@ class Courier:
             _record_letter(case, job, outcome)
         else:
             _record_reminder(case, job, outcome)
+
+
+def _next_chat(case: Case, now: datetime) -> int | None:
+    """The chat the plan's next item goes to (as `_pick` would choose it), or None."""
+    letter = outbox.next_letter(case, now)
+    if letter is not None:
+        return letter.chat_id
+    return next((r.user_id for r in reminders.due(case, now)), None)
 
 
 def _claimed_until(claimed_at: datetime | None, now: datetime, timeout: timedelta) -> datetime:

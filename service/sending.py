@@ -53,3 +53,9 @@ class Sender(Protocol):
     async def send(self, message: Outgoing) -> Result:
         """Send the message (then its files). Never raises for the platform's own refusals."""
         ...
+
+    async def ready(self, chat_id: int) -> None:
+        """Wait until a message to this chat would leave without waiting for its rate limit (best effort):
+        the courier waits here before it claims an item, so a worker that dies while waiting holds no
+        claim, and the item is not lost to "maybe sent"."""
+        ...

@@ -51,6 +51,11 @@ class SharedPace(Protocol):
         """No limit given books a send before `seconds` from now; raises PaceUnavailable."""
         ...
 
+    async def room(self, pace: Pace) -> float:
+        """Seconds until a send booked under this limit would not wait (0: now); books nothing; raises
+        PaceUnavailable."""
+        ...
+
 
 def wait_of(slots: Sequence[Slot]) -> float:
     """How long a send must wait: for the latest of its slots."""

@@ -131,6 +131,20 @@ class SendPace:
         except psycopg.Error as error:
             raise PaceUnavailable(type(error).__name__) from None
 
+    async def room(self, pace: Pace) -> float:
+        """Seconds until a booking under `pace` would not wait: its next_at may be up to a burst (less the
+        interval the booking adds) ahead of now. Reads only."""
+        try:
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(
+                    "SELECT extract(epoch FROM next_at - now()) FROM send_pace WHERE key = %s", (pace.key,)
+                )
+                row = await cursor.fetchone()
+        except psycopg.Error as error:
+            raise PaceUnavailable(type(error).__name__) from None
+        ahead = 0.0 if row is None else float(str(row[0]))
+        return max(0.0, ahead - pace.interval * (pace.burst - 1))
+
     async def prune(self) -> int:
         """Delete the rows of limits long at rest; how many went."""
         try:

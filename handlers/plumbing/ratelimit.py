@@ -8,6 +8,7 @@ after the wait Telegram asks for.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -21,6 +22,7 @@ PRIVATE_PERIOD = (
     4.0  # ...per this many seconds: a little under Telegram's one a second, so jitter stays clear
 )
 MAX_LIMITERS = 1024
+READY_POLL = 0.05  # seconds between looks while the courier waits for a chat's room
 # Messages a second across all chats: a little under Telegram's ~30, as the per-chat pace is. With many
 # chats answered at once the bot runs at this ceiling, and at exactly 30 jitter earned 429s that locked
 # everyone out (docs/benchmarks.md, fairness with --telegram-limits).
@@ -51,6 +53,14 @@ class ChatAwareRateLimiter(AIORateLimiter):
         if chat_id not in self._private:
             self._private[chat_id] = AsyncLimiter(self._private_burst, self._private_period)
         return self._private[chat_id]
+
+    async def ready(self, chat_id: int) -> None:
+        """Until a new message to this private chat would not wait (the courier asks before it claims)."""
+        if chat_id > 0:
+            limiter = self._private_limiter(chat_id)
+            # The bucket drains with time, not on an event: look again after a short while.
+            while not limiter.has_capacity():  # noqa: ASYNC110
+                await asyncio.sleep(READY_POLL)
 
     async def process_request(
         self,

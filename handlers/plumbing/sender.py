@@ -21,6 +21,7 @@ from telegram.error import (
 )
 
 from handlers.plumbing.actions import show_action
+from handlers.plumbing.ratelimit import ChatAwareRateLimiter
 from logline import where
 from service.sending import Moved, Outcome, Outgoing, Result, Rows
 
@@ -45,6 +46,11 @@ class TelegramSender:
             # The message is what matters; a file that fails is logged, not worth a second message.
             await self._call(self._files, message)
         return outcome
+
+    async def ready(self, chat_id: int) -> None:
+        limiter = getattr(self._bot, "rate_limiter", None)
+        if isinstance(limiter, ChatAwareRateLimiter):
+            await limiter.ready(chat_id)
 
     async def _message(self, message: Outgoing) -> None:
         await self._bot.send_message(message.chat_id, message.text, reply_markup=markup(message.buttons))

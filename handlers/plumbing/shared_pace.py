@@ -42,6 +42,7 @@ RESERVE_TIMEOUT = 2.0
 # After a failure, sends skip the database this long: a database that is down must not cost every
 # message a timeout.
 RETRY_AFTER = 5.0
+READY_LOOKS = 5  # times `ready` looks at a chat's shared pace before the courier goes on anyway
 
 
 class SharedRateLimiter(ChatAwareRateLimiter):
@@ -71,6 +72,17 @@ class SharedRateLimiter(ChatAwareRateLimiter):
     async def shutdown(self) -> None:
         await self._pace.close()
         await super().shutdown()
+
+    async def ready(self, chat_id: int) -> None:
+        """Until this worker's limits and the bot's shared pace both have room for the chat: other workers
+        may be sending to it right now (replies), and a courier must not claim a send and then wait."""
+        await super().ready(chat_id)
+        chat = self.paces(chat_id)[-1]
+        for _ in range(READY_LOOKS):  # others may book in between: look again, a few times at most
+            wait = await self._ask(self._pace.room(chat))
+            if not wait:
+                return
+            await self._sleep(wait)
 
     def paces(self, chat_id: object) -> tuple[Pace, ...]:
         """The limits a new message to `chat_id` counts against."""
@@ -113,8 +125,9 @@ class SharedRateLimiter(ChatAwareRateLimiter):
 
         return await super().process_request(booked, args, kwargs, endpoint, data, rate_limit_args)
 
-    async def _ask(self, question: Coroutine[Any, Any, list[Slot] | None]) -> float:
-        """The wait a booking gives (0 for a hold), or 0 when the shared pace cannot be asked."""
+    async def _ask(self, question: Coroutine[Any, Any, list[Slot] | float | None]) -> float:
+        """The wait a booking (or a look at a chat's room) gives (0 for a hold), or 0 when the shared pace
+        cannot be asked."""
         if self._clock() < self._skip_until:
             question.close()  # never started
             return 0.0
@@ -130,7 +143,7 @@ class SharedRateLimiter(ChatAwareRateLimiter):
         if self._down:
             self._down = False
             log.warning("shared send pace back")
-        return wait_of(answer or [])
+        return answer if isinstance(answer, float) else wait_of(answer or [])
 
 
 def _seconds(refused: RetryAfter) -> float:

@@ -32,6 +32,8 @@ class FakeSender:
         self.sent: list[Outgoing] = []
         self.outcomes: list[Outcome] = []
         self.during_send: Callable[[], object] | None = None
+        self.readied: list[int] = []  # chats the courier waited for before claiming
+        self.before_ready: Callable[[], object] | None = None
 
     async def send(self, message: Outgoing) -> Result:
         if self.during_send is not None:
@@ -40,6 +42,11 @@ class FakeSender:
         if outcome is Outcome.SENT:
             self.sent.append(message)
         return outcome
+
+    async def ready(self, chat_id: int) -> None:
+        self.readied.append(chat_id)
+        if self.before_ready is not None:
+            await self.before_ready()  # type: ignore[misc]
 
     def firsts(self) -> list[str]:
         return [m.text.splitlines()[0] for m in self.sent]

@@ -244,3 +244,31 @@ async def test_a_shorter_claim_timeout_settles_a_dead_workers_claim_sooner(
     claimed = next(r for r in stored(b).reminders if r.kind is ReminderKind.INSURANCE_CHECK)
     assert claimed.status is ReminderStatus.INTERRUPTED
     assert b.sender.firsts() == ["<b>Your visit is in one week.</b>"]
+
+
+async def test_a_worker_that_dies_while_a_chat_has_no_room_holds_no_claim(
+    workers: tuple[Worker, Worker, Clock],
+) -> None:
+    a, b, _ = workers
+    case = new_case(PLAN)
+    case.outbox = [Letter("l1", OWNER, "news 1", NOW)]
+    a.repo.save_case(case)
+    room = asyncio.Event()
+    a.sender.before_ready = room.wait  # the owner's chat is busy: A waits for room in its rate limit
+    delivering = asyncio.create_task(a.courier.deliver(PLAN))
+    for _ in range(200):
+        if a.sender.readied:
+            break
+        await asyncio.sleep(0.01)
+    assert a.sender.readied == [OWNER]
+    # Waiting, A has claimed nothing: the letter is still waiting, not "being sent".
+    assert [letter.status for letter in stored(a).outbox] == [LetterStatus.PENDING]
+    delivering.cancel()  # A dies while it waits
+    await asyncio.gather(delivering, return_exceptions=True)
+    await a.courier.stop()
+
+    b.courier.rebuild()
+    await b.courier.deliver(PLAN)
+    await b.courier.idle()
+    assert [m.text for m in b.sender.sent] == ["news 1"]  # sent by B, not lost as "maybe sent"
+    assert stored(b).outbox == []

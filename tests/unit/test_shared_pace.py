@@ -342,6 +342,9 @@ class FlakyPace:
     async def hold(self, seconds: float, *paces: Pace) -> None:
         raise AssertionError("no 429 here")
 
+    async def room(self, pace: Pace) -> float:
+        raise AssertionError("the courier does not ask here")
+
 
 async def test_an_outage_is_skipped_for_a_while_then_asked_again_and_its_end_logged(
     caplog: pytest.LogCaptureFixture,
@@ -365,3 +368,26 @@ async def test_an_outage_is_skipped_for_a_while_then_asked_again_and_its_end_log
         "shared send pace unavailable (OperationalError); this worker keeps the limits alone",
         "shared send pace back",
     ]
+
+
+async def test_a_courier_waits_for_room_in_a_chat_another_worker_is_filling(schema: str) -> None:
+    other = SendPace(schema)
+    await other.open()
+    recorder = Recorder()
+    courier_side = SharedRateLimiter(SendPace(schema), sleep=recorder.sleep)
+    await courier_side.initialize()
+    try:
+        chat = private(8)
+        assert await other.room(chat) == 0.0  # nobody has written to the chat: room now
+        for _ in range(3):  # another worker sends the chat a burst of replies
+            await other.reserve(BOT, chat)
+        # About one interval until the chat has room again; looking books nothing (it does not grow).
+        first = await other.room(chat)
+        assert chat.interval - AT_ONCE < first <= chat.interval
+        assert await other.room(chat) <= first
+        await courier_side.ready(8)
+        assert recorder.slept and 0 < recorder.slept[0] <= first
+        assert recorder.sent == []  # waiting for room sends nothing
+    finally:
+        await courier_side.shutdown()
+        await other.close()

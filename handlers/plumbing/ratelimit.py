@@ -23,6 +23,7 @@ PRIVATE_PERIOD = (
 )
 MAX_LIMITERS = 1024
 READY_POLL = 0.05  # seconds between looks while the courier waits for a chat's room
+READY_MAX = 30.0  # seconds the courier waits for room before it claims and queues in the limiter anyway
 # Messages a second across all chats: a little under Telegram's ~30, as the per-chat pace is. With many
 # chats answered at once the bot runs at this ceiling, and at exactly 30 jitter earned 429s that locked
 # everyone out (docs/benchmarks.md, fairness with --telegram-limits).
@@ -58,8 +59,11 @@ class ChatAwareRateLimiter(AIORateLimiter):
         """Until a new message to this private chat would not wait (the courier asks before it claims)."""
         if chat_id > 0:
             limiter = self._private_limiter(chat_id)
-            # The bucket drains with time, not on an event: look again after a short while.
-            while not limiter.has_capacity():  # noqa: ASYNC110
+            # The bucket drains with time, not on an event: look again after a short while; a chat that
+            # stays full (someone typing fast) gets the send after READY_MAX anyway, through the limiter.
+            for _ in range(round(READY_MAX / READY_POLL)):
+                if limiter.has_capacity():
+                    return
                 await asyncio.sleep(READY_POLL)
 
     async def process_request(
